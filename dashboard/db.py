@@ -214,7 +214,8 @@ _DECL_KEYS = ("declare_district", "port_id", "ie_flag")
 def _rollup(name: str, time_col: Column[Any], keys: tuple[str, ...],
             measures: dict[str, type[Integer] | type[Float]]) -> Table:
     cols: list[Column[Any]] = [time_col]
-    cols += [_code(k, 32, primary_key=True) for k in keys]
+    cols += [Column(k, Integer, primary_key=True, autoincrement=False) if k == "bucket"
+             else _code(k, 32, primary_key=True) for k in keys]
     cols += [Column(m, t, nullable=False, default=0) for m, t in measures.items()]
     return Table(name, metadata, *cols)
 

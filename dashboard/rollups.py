@@ -1,0 +1,313 @@
+"""Rollup tables: the only aggregate path for charts, and their upkeep.
+
+Every rollup is a table of sums and counts keyed by a time bucket (hour, day or month, in
+Beijing time) and a few dimensions. `deltas(feed, rows, sign)` turns a set of fact rows
+into additive changes (+1 for new rows, -1 for the old version of an updated row), and
+`apply` adds them with one `INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x` per
+table, inside the ingest transaction. Because all measures are sums, a rollup equals the
+same aggregate computed from the raw rows at every commit; `rebuild` recomputes them from
+scratch for repair.
+
+Declaration rollups count a declaration on the day it was declared (declared_*, inspected,
+red) and, separately, on the day it was released (released_*, clearance hours). Clearance
+times are kept as a histogram with log-spaced buckets (8 per doubling of minutes), so
+percentiles can be read back with a relative error of at most 2^(1/16) - 1 = 4.4 %.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Table, delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection, Engine
+
+from dashboard import db
+from dashboard.contract import RELEASED_STATUSES
+
+log = logging.getLogger(__name__)
+
+BUCKETS_PER_DOUBLING = 8
+MAX_BUCKET = 8 * 17  # 2^17 minutes is about 91 days; slower clearances share the last bucket
+PERCENTILE_RELATIVE_ERROR = 2 ** (1 / (2 * BUCKETS_PER_DOUBLING)) - 1
+Deltas = dict[Table, pd.DataFrame]
+
+
+def bucket_of_hours(hours: pd.Series) -> pd.Series:
+    """Histogram bucket index of clearance durations given in hours (NaN stays NaN)."""
+    minutes = np.maximum(hours.to_numpy(dtype=float) * 60.0, 1.0)
+    idx = np.floor(BUCKETS_PER_DOUBLING * np.log2(minutes))
+    return pd.Series(np.clip(idx, 0, MAX_BUCKET), index=hours.index).where(hours.notna())
+
+
+def bucket_bounds_hours(bucket: int) -> tuple[float, float]:
+    """Lower and upper bound, in hours, of one histogram bucket."""
+    low = 0.0 if bucket == 0 else 2 ** (bucket / BUCKETS_PER_DOUBLING) / 60.0
+    return low, 2 ** ((bucket + 1) / BUCKETS_PER_DOUBLING) / 60.0
+
+
+def percentile_from_histogram(buckets: pd.Series, counts: pd.Series, q: float) -> float:
+    """The q-quantile (0..1) of durations from bucket counts, in hours.
+
+    Interpolates geometrically inside the bucket where the cumulative count crosses q.
+
+    Args:
+        buckets: bucket indexes.
+        counts: count per bucket (same order).
+        q: quantile, e.g. 0.5 for the median.
+
+    Returns:
+        Hours, or NaN when there are no counts.
+    """
+    frame = pd.DataFrame({"b": buckets.astype(int), "n": counts}).groupby("b")["n"].sum()
+    frame = frame[frame > 0].sort_index()
+    total = float(frame.sum())
+    if total <= 0:
+        return math.nan
+    target = q * total
+    cum = frame.cumsum()
+    pos = int(np.searchsorted(cum.to_numpy(), target, side="left"))
+    pos = min(pos, len(frame) - 1)
+    bucket = int(frame.index[pos])
+    before = float(cum.iloc[pos - 1]) if pos > 0 else 0.0
+    frac = (target - before) / float(frame.iloc[pos])
+    low, high = bucket_bounds_hours(bucket)
+    low = max(low, high / 2 ** (1 / BUCKETS_PER_DOUBLING))
+    return float(low * (high / low) ** frac)
+
+
+def _group(frame: pd.DataFrame, time: pd.Series, freq: str, keys: list[str],
+           measures: Mapping[str, pd.Series], time_name: str) -> pd.DataFrame:
+    """Sum `measures` by (time bucket, keys)."""
+    if frame.empty:
+        return pd.DataFrame(columns=[time_name, *keys, *measures])
+    if freq == "M":
+        bucket = time.dt.to_period("M").dt.start_time
+    else:
+        bucket = time.dt.floor(freq)
+    data = pd.DataFrame({time_name: bucket, **{k: frame[k].fillna("") for k in keys},
+                         **{m: v.astype(float) for m, v in measures.items()}})
+    data = data[data[time_name].notna()]
+    return data.groupby([time_name, *keys], as_index=False, sort=False).sum()
+
+
+def _merge(parts: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    return out.groupby(keys, as_index=False, sort=False).sum()
+
+
+def _declaration_deltas(rows: pd.DataFrame) -> Deltas:
+    keys = ["declare_district", "port_id", "ie_flag"]
+    released = rows[rows["status"].isin(RELEASED_STATUSES) & rows["ts_released"].notna()]
+    one = pd.Series(1.0, index=rows.index)
+    rel_one = pd.Series(1.0, index=released.index)
+    red = (rows["risk_lane"] == "RED").astype(float)
+    daily = _merge([
+        _group(rows, rows["ts_declared"], "D", keys, {
+            "declared_n": one, "declared_value_usd": rows["value_usd"],
+            "inspected_n": rows["inspection_flag"].astype(float), "red_n": red}, "day"),
+        _group(released, released["ts_released"], "D", keys, {
+            "released_n": rel_one, "released_value_usd": released["value_usd"],
+            "overall_h_sum": released["overall_h"].fillna(0.0),
+            "overall_n": released["overall_h"].notna().astype(float),
+            "customs_h_sum": released["customs_h"].fillna(0.0),
+            "customs_n": released["customs_h"].notna().astype(float)}, "day"),
+    ], ["day", *keys])
+    hourly = _merge([
+        _group(rows, rows["ts_declared"], "h", keys, {
+            "declared_n": one, "declared_value_usd": rows["value_usd"]}, "hour"),
+        _group(released, released["ts_released"], "h", keys, {"released_n": rel_one}, "hour"),
+    ], ["hour", *keys])
+    modes = _group(rows, rows["ts_declared"], "M", [*keys, "trade_mode", "transport_mode"], {
+        "declared_n": one, "declared_value_usd": rows["value_usd"],
+        "inspected_n": rows["inspection_flag"].astype(float)}, "month")
+    hs = _group(rows, rows["ts_declared"], "M",
+                ["declare_district", "port_district", "ie_flag", "hs_chapter"],
+                {"declared_n": one, "declared_value_usd": rows["value_usd"]}, "month")
+    hist_keys = [*keys, "risk_lane", "bucket"]
+    hist_parts = []
+    for metric in ("overall", "customs"):
+        part = released.assign(bucket=bucket_of_hours(released[f"{metric}_h"]))
+        part = part[part["bucket"].notna()]
+        part["bucket"] = part["bucket"].astype(int)
+        hist_parts.append(_group(part, part["ts_released"], "D", hist_keys,
+                                 {f"{metric}_n": pd.Series(1.0, index=part.index)}, "day"))
+    hist = _merge(hist_parts, ["day", *hist_keys])
+    return {db.rollup_decl_daily: daily, db.rollup_decl_hourly: hourly,
+            db.rollup_decl_mode_monthly: modes, db.rollup_decl_hs_monthly: hs,
+            db.rollup_clearance_hist: hist}
+
+
+def _queue_deltas(rows: pd.DataFrame) -> Deltas:
+    hourly = _group(rows, rows["observed_at"], "h", ["port_id", "direction", "lane_type"], {
+        "obs_n": pd.Series(1.0, index=rows.index), "wait_minutes_sum": rows["wait_minutes"],
+        "vehicles_sum": rows["vehicles_waiting"], "lanes_open_sum": rows["lanes_open"],
+        "lanes_max_sum": rows["lanes_max"]}, "hour")
+    return {db.rollup_queue_hourly: hourly}
+
+
+def _minutes(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    return (later - earlier).dt.total_seconds() / 60.0
+
+
+def _incident_deltas(rows: pd.DataFrame) -> Deltas:
+    ack = _minutes(rows["acknowledged_at"], rows["reported_at"])
+    res = _minutes(rows["resolved_at"], rows["reported_at"]) / 60.0
+    daily = _group(rows, rows["reported_at"], "D",
+                   ["district_code", "port_id", "category", "severity"], {
+                       "reported_n": pd.Series(1.0, index=rows.index),
+                       "acknowledged_n": ack.notna().astype(float),
+                       "ack_minutes_sum": ack.fillna(0.0),
+                       "resolved_n": res.notna().astype(float),
+                       "resolve_hours_sum": res.fillna(0.0)}, "day")
+    return {db.rollup_incident_daily: daily}
+
+
+def _inquiry_deltas(rows: pd.DataFrame) -> Deltas:
+    resp = _minutes(rows["first_response_at"], rows["received_at"]) / 60.0
+    res = _minutes(rows["resolved_at"], rows["received_at"]) / 60.0
+    daily = _group(rows, rows["received_at"], "D",
+                   ["district_code", "channel", "category", "topic"], {
+                       "received_n": pd.Series(1.0, index=rows.index),
+                       "first_contact_n": rows["resolved_first_contact"].astype(float),
+                       "published_n": rows["published_qa"].astype(float),
+                       "responded_n": resp.notna().astype(float),
+                       "response_hours_sum": resp.fillna(0.0),
+                       "resolved_n": res.notna().astype(float),
+                       "resolve_hours_sum": res.fillna(0.0)}, "day")
+    return {db.rollup_inquiry_daily: daily}
+
+
+def _training_deltas(rows: pd.DataFrame) -> Deltas:
+    monthly = _group(rows, rows["start_at"], "M", ["district_code", "type"], {
+        "sessions_n": pd.Series(1.0, index=rows.index),
+        "participants_sum": rows["participants"], "enterprises_sum": rows["enterprises_trained"],
+        "hours_sum": rows["duration_h"]}, "month")
+    return {db.rollup_training_monthly: monthly}
+
+
+DELTA_BUILDERS: dict[str, Callable[[pd.DataFrame], Deltas]] = {
+    "declarations": _declaration_deltas, "queue_observations": _queue_deltas,
+    "incidents": _incident_deltas, "inquiries": _inquiry_deltas,
+    "trainings": _training_deltas, "enterprises": lambda rows: {},
+}
+FEED_ROLLUPS: dict[str, list[Table]] = {
+    "declarations": [db.rollup_decl_daily, db.rollup_decl_hourly, db.rollup_decl_mode_monthly,
+                     db.rollup_decl_hs_monthly, db.rollup_clearance_hist],
+    "queue_observations": [db.rollup_queue_hourly],
+    "incidents": [db.rollup_incident_daily], "inquiries": [db.rollup_inquiry_daily],
+    "trainings": [db.rollup_training_monthly], "enterprises": [],
+}
+
+
+def deltas(feed: str, rows: pd.DataFrame, sign: int = 1) -> Deltas:
+    """Additive rollup changes for fact rows of `feed`.
+
+    Args:
+        feed: feed name.
+        rows: typed fact rows (as produced by validation, or read back from the table).
+        sign: +1 to add the rows, -1 to take them out (the old version of an update).
+
+    Returns:
+        Rollup table -> DataFrame of key columns and measure deltas.
+    """
+    if rows.empty:
+        return {}
+    out = DELTA_BUILDERS[feed](rows)
+    return {t: d if sign == 1 else _negate(t, d) for t, d in out.items() if not d.empty}
+
+
+def _negate(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    measures = [c.name for c in table.columns if not c.primary_key]
+    frame = frame.copy()
+    frame[measures] = -frame[measures]
+    return frame
+
+
+def combine(a: Deltas, b: Deltas) -> Deltas:
+    """Sum two sets of deltas table by table."""
+    out = dict(a)
+    for table, frame in b.items():
+        if table in out:
+            keys = [c.name for c in table.primary_key.columns]
+            out[table] = pd.concat([out[table], frame]).groupby(keys, as_index=False).sum()
+        else:
+            out[table] = frame
+    return out
+
+
+def _records(table: Table, frame: pd.DataFrame) -> list[dict[str, object]]:
+    time_col = table.primary_key.columns.values()[0].name
+    frame = frame.copy()
+    if time_col in ("day", "month"):
+        frame[time_col] = pd.to_datetime(frame[time_col]).dt.date
+    else:
+        frame[time_col] = pd.to_datetime(frame[time_col]).dt.to_pydatetime()
+    for col in table.columns:
+        if not col.primary_key:
+            is_int = col.type.python_type is int
+            frame[col.name] = frame[col.name].round().astype("int64") if is_int else frame[
+                col.name].astype(float)
+    return frame.astype(object).to_dict("records")
+
+
+def apply(conn: Connection, changes: Deltas) -> None:
+    """Add `changes` to the rollup tables (upsert with col = col + excluded.col)."""
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    for table, frame in changes.items():
+        if frame.empty:
+            continue
+        keys = [c.name for c in table.primary_key.columns]
+        measures = [c.name for c in table.columns if not c.primary_key]
+        stmt = insert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys,
+            set_={m: table.c[m] + stmt.excluded[m] for m in measures})
+        conn.execute(stmt, _records(table, frame))
+
+
+def rebuild(engine: Engine, feeds: list[str] | None = None, chunk_rows: int = 200_000) -> None:
+    """Recompute rollups from the raw rows (repair), one transaction per feed.
+
+    Args:
+        engine: the database.
+        feeds: feeds to rebuild (all when None).
+        chunk_rows: raw rows read per step, to bound memory.
+    """
+    for feed in feeds or list(FEED_ROLLUPS):
+        tables = FEED_ROLLUPS[feed]
+        if not tables:
+            continue
+        fact = db.FACT_TABLES[feed]
+        with db.write_transaction(engine) as conn:
+            for table in tables:
+                conn.execute(delete(table))
+            result = conn.execution_options(yield_per=chunk_rows).execute(select(fact))
+            for part in result.partitions():
+                rows = pd.DataFrame(part, columns=list(result.keys()))
+                apply(conn, deltas(feed, typed_from_db(fact, rows)))
+        log.info("rebuilt rollups for %s", feed)
+
+
+def typed_from_db(table: Table, rows: pd.DataFrame) -> pd.DataFrame:
+    """Give rows read back from a fact table the dtypes validation produces."""
+    rows = rows.copy()
+    for col in table.columns:
+        if col.name not in rows:
+            continue
+        python_type = col.type.python_type
+        if python_type.__name__ == "datetime":
+            rows[col.name] = pd.to_datetime(rows[col.name]).astype("datetime64[us]")
+        elif python_type is bool:
+            rows[col.name] = rows[col.name].astype(bool)
+        elif python_type is float or python_type is int:
+            rows[col.name] = pd.to_numeric(rows[col.name])
+    return rows
