@@ -1,0 +1,75 @@
+"""Customs command dashboard: the app factory, the gunicorn `server`, and the demo runner.
+
+`create_app(settings)` builds a Dash app on its own Flask server; nothing connects to the
+database while it does (the engine is created per process on first use). `python app.py`
+creates the schema, fills the demo database on first start, starts the live simulator and
+serves on http://127.0.0.1:8050/. Production: `gunicorn "app:server"`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from dash import Dash
+from flask import Flask
+
+import callbacks
+from callbacks import data_status, shell
+from dashboard.cache import init_cache
+from dashboard.config import Settings
+from dashboard.i18n import t
+from layouts import shell as shell_layout
+from layouts.pages import register_pages
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the dashboard for `settings` (read from the environment when None)."""
+    settings = settings or Settings.from_env()
+    server = Flask(__name__)
+    server.config.update(MAX_CONTENT_LENGTH=8 * 1024 * 1024)  # callback bodies, not uploads
+    if settings.secret_key:
+        server.config["SECRET_KEY"] = settings.secret_key
+    init_cache(server, settings)
+    callbacks.install(server, settings)
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        suppress_callback_exceptions=False,
+        serve_locally=True,
+        title=t("app.name", "zh"),
+        update_title=None,
+        on_error=shell.on_callback_error,
+    )
+    register_pages()
+    app.layout = lambda: shell_layout.layout(settings.refresh_seconds)
+    for module in (shell, data_status):
+        module.register(app)
+    return app
+
+
+app = create_app()
+server = app.server
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the demo: schema, demo data on first start, live simulator, local server."""
+    from dashboard import db, demo, simulate
+
+    parser = argparse.ArgumentParser(description="Customs command dashboard (demo server)")
+    parser.add_argument("--port", type=int, default=None, help="port (default $PORT or 8050)")
+    args = parser.parse_args(argv)
+    settings = callbacks.settings(server)
+    engine = callbacks.engine(server)
+    db.create_schema(engine)
+    demo.ensure_demo_data(engine, settings, progress=print)
+    if settings.simulate:
+        simulate.start_background(settings)
+    port = args.port or settings.port
+    print(f"Customs command dashboard: http://{settings.host}:{port}/", flush=True)
+    app.run(host=settings.host, port=port, debug=False)
+
+
+if __name__ == "__main__":
+    main()

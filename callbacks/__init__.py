@@ -1,0 +1,37 @@
+"""Callbacks: one module per page (plus `shell`), each with a `register(app)` function.
+
+Callbacks are thin: validate inputs, call one cached query facade, build rows or a figure.
+They reach the process's engine and settings through the Flask app the factory built
+(`engine()`, `settings()`), never through module globals, so any number of app instances
+and workers behave the same.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import flask
+
+from dashboard.config import Settings
+from dashboard.queries import Engine, EngineProvider
+
+EXT_ENGINE = "dashboard.engine"
+EXT_SETTINGS = "dashboard.settings"
+
+
+def install(server: flask.Flask, settings: Settings) -> None:
+    """Store the settings and a lazy per-process engine on `server` (called by the factory)."""
+    server.extensions[EXT_SETTINGS] = settings
+    server.extensions[EXT_ENGINE] = EngineProvider(settings)
+
+
+def engine(app: flask.Flask | None = None) -> Engine:
+    """The engine of the current (or given) Flask app; created on first use."""
+    server = app or flask.current_app
+    return cast(EngineProvider, server.extensions[EXT_ENGINE]).get()
+
+
+def settings(app: flask.Flask | None = None) -> Settings:
+    """The settings of the current (or given) Flask app."""
+    server = app or flask.current_app
+    return cast(Settings, server.extensions[EXT_SETTINGS])

@@ -1,0 +1,104 @@
+"""Queries: the only place SQL lives. One module per subject (feeds, trade, queues, ...).
+
+Every query function takes the caller's `Engine` or `Connection` first and returns a pandas
+DataFrame with documented columns; statements are SQLAlchemy Core `select()` with bound
+parameters. Cached facades (Flask-Caching `memoize`) sit next to the queries they wrap
+and memoize on primitive arguments plus the database's `data_version`.
+
+This package module holds what all subjects share: reading a statement into a DataFrame
+and `EngineProvider`, the per-process lazy engine the app factory stores on the server.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+from sqlalchemy import Connection, Engine
+from sqlalchemy.sql import Executable
+
+from dashboard.config import Settings
+
+Bind = Engine | Connection
+__all__ = ["Bind", "Engine", "EngineProvider", "connect", "read_frame"]
+
+
+@contextmanager
+def connect(bind: Bind) -> Iterator[Connection]:
+    """A connection for `bind`: a new one for an Engine (closed after), else `bind` itself.
+
+    Args:
+        bind: an Engine, or a Connection the caller owns (e.g. inside a transaction).
+
+    Yields:
+        A Connection to run statements on.
+    """
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as conn:
+        yield conn
+
+
+def read_frame(bind: Bind, statement: Executable, columns: list[str] | None = None) -> pd.DataFrame:
+    """Run `statement` and return its rows as a DataFrame (column names from the result).
+
+    Args:
+        bind: Engine or Connection.
+        statement: a Core select.
+        columns: column names to use when the result is empty and has no keys.
+
+    Returns:
+        One row per result row.
+    """
+    with connect(bind) as conn:
+        result = conn.execute(statement)
+        keys = list(result.keys()) or (columns or [])
+        rows = result.all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=keys)
+
+
+class EngineProvider:
+    """Creates the process's engine on first use, and again in a forked child.
+
+    The app factory stores one provider on the Flask server; nothing connects at import or
+    while the app is being built, and under `gunicorn --preload` every worker gets its own
+    pool instead of sharing sockets inherited from the master.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        """Remember the settings; the engine is made by the first `get()`."""
+        self._settings = settings
+        self._engine: Engine | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def get(self) -> Engine:
+        """The engine of this process (created on the first call).
+
+        Returns:
+            An Engine for `settings.database_url`.
+        """
+        with self._lock:
+            if self._engine is None or self._pid != os.getpid():
+                if self._engine is not None:
+                    # Inherited from the parent: drop its pool without closing its sockets.
+                    self._engine.dispose(close=False)
+                from dashboard import db
+
+                self._engine = db.engine_from_settings(self._settings)
+                self._pid = os.getpid()
+            return self._engine
+
+    def dispose(self) -> None:
+        """Close the pool (tests and shutdown)."""
+        with self._lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
+
+    def __repr__(self) -> str:
+        return f"EngineProvider({self._settings.database_url.split('@')[-1]!r})"
