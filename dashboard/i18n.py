@@ -94,6 +94,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "stale after {stale} min; other feeds arrive on events and have no threshold.",
     ),
     "data.batches.title": ("最近入库批次", "Recent ingest batches"),
+    "data.batches.note": (
+        "读取 = 接收 + 更新 + 重复 + 隔离。点击一个批次，下方只显示该批次的隔离行。",
+        "Read = accepted + updated + duplicates + quarantined. Click a batch to see only its "
+        "quarantined rows below.",
+    ),
     "data.quarantine.title": ("隔离的问题行", "Quarantined rows"),
     "data.quarantine.note": (
         "每条问题行保留原始内容、行号和原因，修正来源文件后重新报送即可。",

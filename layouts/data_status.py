@@ -220,7 +220,7 @@ def layout(**_query: Any) -> html.Div:
                     ids.DataStatus.BATCHES_GRID,
                     batch_columns(lang),
                     lang,
-                    height=360,
+                    height=320,
                     row_id="batch_id",
                     tooltipShowDelay=300,
                     rowSelection={
@@ -229,6 +229,7 @@ def layout(**_query: Any) -> html.Div:
                         "enableClickSelection": True,
                     },
                 ),
+                note=t("data.batches.note", lang),
             ),
             section(
                 t("data.quarantine.title", lang),

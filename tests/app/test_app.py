@@ -172,3 +172,29 @@ def test_create_app_does_not_touch_the_database(tmp_path: Path) -> None:
     assert client.get("/").status_code == 200
     assert client.get("/_dash-layout").status_code == 200
     assert not target.parent.exists()
+
+
+def test_failed_refresh_keeps_old_badges_and_warns(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.queries import feeds
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("database went away: secret detail")
+
+    monkeypatch.setattr(feeds, "cached_district_freshness", broken)
+    client.get("/")
+    body = {
+        "output": f"{ids.Shell.FRESHNESS}.children",
+        "outputs": {"id": ids.Shell.FRESHNESS, "property": "children"},
+        "inputs": [{"id": ids.Shell.REFRESH_INTERVAL, "property": "n_intervals", "value": 3}],
+        "state": [{"id": ids.Shell.LANG, "property": "data", "value": "en"}],
+        "changedPropIds": [f"{ids.Shell.REFRESH_INTERVAL}.n_intervals"],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    text = response.get_data(as_text=True)
+    assert "secret detail" not in text and "Traceback" not in text
+    payload = json.loads(text) if response.status_code == 200 else {}
+    alert = payload.get("sideUpdate", {}).get(ids.Shell.ERROR, {})
+    assert alert.get("is_open") is True and "刷新失败" in alert.get("children", "")
+    assert ids.Shell.FRESHNESS not in payload.get("response", {})
