@@ -205,9 +205,8 @@ def _existing(conn: Connection, feed: Feed, good: pd.DataFrame) -> pd.DataFrame:
         if rows:
             parts.append(pd.DataFrame(rows, columns=list(res.keys())))
     if not parts:
-        return pd.DataFrame(columns=[c.name for c in table.columns])
-    out = rollups.typed_from_db(table, pd.concat(parts, ignore_index=True))
-    return out
+        parts.append(pd.DataFrame(columns=[c.name for c in table.columns]))
+    return rollups.typed_from_db(table, pd.concat(parts, ignore_index=True))
 
 
 def _py(value: Any) -> Any:

@@ -11,7 +11,8 @@ scratch for repair.
 Declaration rollups count a declaration on the day it was declared (declared_*, inspected,
 red) and, separately, on the day it was released (released_*, clearance hours). Clearance
 times are kept as a histogram with log-spaced buckets (8 per doubling of minutes), so
-percentiles can be read back with a relative error of at most 2^(1/16) - 1 = 4.4 %.
+percentiles read back by interpolating inside a bucket are off by at most one bucket width,
+2^(1/8) - 1 = 9.05 % relative (on realistic, smooth distributions well under 2 %).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 BUCKETS_PER_DOUBLING = 8
 MAX_BUCKET = 8 * 17  # 2^17 minutes is about 91 days; slower clearances share the last bucket
-PERCENTILE_RELATIVE_ERROR = 2 ** (1 / (2 * BUCKETS_PER_DOUBLING)) - 1
+PERCENTILE_RELATIVE_ERROR = 2 ** (1 / BUCKETS_PER_DOUBLING) - 1
 Deltas = dict[Table, pd.DataFrame]
 
 
@@ -221,8 +222,16 @@ def deltas(feed: str, rows: pd.DataFrame, sign: int = 1) -> Deltas:
     """
     if rows.empty:
         return {}
-    out = DELTA_BUILDERS[feed](rows)
-    return {t: d if sign == 1 else _negate(t, d) for t, d in out.items() if not d.empty}
+    out = {t: _complete(t, d) for t, d in DELTA_BUILDERS[feed](rows).items() if not d.empty}
+    return {t: d if sign == 1 else _negate(t, d) for t, d in out.items()}
+
+
+def _complete(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add measure columns a part did not produce (e.g. no released rows) as zeros."""
+    for col in table.columns:
+        if not col.primary_key and col.name not in frame:
+            frame[col.name] = 0.0
+    return frame
 
 
 def _negate(table: Table, frame: pd.DataFrame) -> pd.DataFrame:
@@ -287,13 +296,22 @@ def rebuild(engine: Engine, feeds: list[str] | None = None, chunk_rows: int = 20
         if not tables:
             continue
         fact = db.FACT_TABLES[feed]
+        key = list(fact.primary_key.columns)
         with db.write_transaction(engine) as conn:
             for table in tables:
                 conn.execute(delete(table))
-            result = conn.execution_options(yield_per=chunk_rows).execute(select(fact))
-            for part in result.partitions():
-                rows = pd.DataFrame(part, columns=list(result.keys()))
+            last: tuple[object, ...] | None = None
+            while True:  # keyset pages over the primary key: bounded memory, no cursor
+                query = select(fact).order_by(*key).limit(chunk_rows)
+                if last is not None:
+                    query = query.where(tuple_(*key) > last)
+                result = conn.execute(query)
+                page = result.fetchall()
+                if not page:
+                    break
+                rows = pd.DataFrame(page, columns=list(result.keys()))
                 apply(conn, deltas(feed, typed_from_db(fact, rows)))
+                last = tuple(page[-1]._mapping[c.name] for c in key)
         log.info("rebuilt rollups for %s", feed)
 
 
