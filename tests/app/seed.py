@@ -1,8 +1,9 @@
 """A small, realistic feed history for app, query and browser tests, loaded through ingest.
 
 `seed_feeds(engine, now)` leaves the four districts in known freshness states (Beijing
-fresh, Tianjin late, Shijiazhuang stale, Chengdu fresh) and quarantines a known set of bad
-rows, including hostile HTML in a raw row.
+fresh, Tianjin late, Shijiazhuang stale, Chengdu fresh only thanks to a queue observation,
+its newest declaration being 32 minutes old) and quarantines a known set of bad rows (11
+by default, over three batches), including hostile HTML in a raw row.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from dashboard.ingest import BatchResult, ingest_records
-from tests.factories import declaration
+from tests.factories import declaration, queue_obs
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><b>bold</b>'
 EXPECTED_STATES = {"0100": "fresh", "0200": "late", "0400": "stale", "7900": "fresh"}
@@ -53,7 +54,6 @@ def seed_feeds(engine: Engine, now: datetime, *, bad_rows: int = 7) -> Seeded:
         _decl(3, "0202", now - timedelta(minutes=25), status="ACCEPTED"),
         _decl(4, "0202", hour - timedelta(hours=1)),
         _decl(5, "0401", now - timedelta(hours=3)),
-        _decl(6, "7901", now - timedelta(minutes=2), status="ACCEPTED"),
     ]
     bad = [_decl(100 + i, "0202", hour, trade_mode="0999") for i in range(bad_rows)]
     hostile = _decl(99, "0101", hour)
@@ -77,6 +77,22 @@ def seed_feeds(engine: Engine, now: datetime, *, bad_rows: int = 7) -> Seeded:
     results.append(
         ingest_records(
             engine, "declarations", later, name="cd_0900.csv", source="simulator", now=now
+        )
+    )
+    obs = [
+        queue_obs("CTU", now - timedelta(minutes=2)),
+        queue_obs("TJ-XG", now - timedelta(minutes=40)),
+    ]
+    broken = queue_obs("CD-RAIL", now - timedelta(minutes=5))
+    broken["lanes_open"] = "12"  # more lanes open than the port has
+    results.append(
+        ingest_records(
+            engine,
+            "queue_observations",
+            [*obs, broken],
+            name="queues_1200.jsonl",
+            source="simulator",
+            now=now,
         )
     )
     return Seeded(results)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import StaleElementReferenceException
 from sqlalchemy import Engine
 
 from app import create_app
@@ -30,13 +31,25 @@ def _sel(component_id: str) -> str:
 
 
 def _click(dash_duo: Any, selector: str) -> None:
-    """Scroll the element to the middle of the window (instantly: Bootstrap makes scrolling
-    smooth), then click it like a user."""
-    element = dash_duo.find_element(selector)
-    dash_duo.driver.execute_script(
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
-    )
-    element.click()
+    """Scroll the element to the middle of the window and click it like a user.
+
+    Scrolling is instant (Bootstrap makes it smooth, which would move the target after the
+    click point is computed); a grid may re-render its rows between find and click, so a
+    stale element is looked up again.
+    """
+
+    def attempt() -> bool:
+        try:
+            element = dash_duo.find_element(selector)
+            dash_duo.driver.execute_script(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
+            )
+            element.click()
+        except StaleElementReferenceException:
+            return False
+        return True
+
+    until(attempt, timeout=5)
 
 
 @pytest.fixture
@@ -101,7 +114,7 @@ def test_shell002_data_status_batches_and_quarantine(dash_duo: Any, app_on_seede
     assert "cd_0900.csv" in dash_duo.find_element(_sel(D.BATCHES_GRID)).text
     grid = _sel(D.QUARANTINE_GRID)
     dash_duo.wait_for_contains_text(grid, "declared_value -5 is outside the allowed range")
-    dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 1 页（每页 5 行）· 共 10 行")
+    dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 1 页（每页 5 行）· 共 11 行")
 
     # hostile raw row: visible as text, never parsed as HTML
     dash_duo.wait_for_contains_text(grid, '<img src=x onerror="window.__pwned=1">')
@@ -112,11 +125,11 @@ def test_shell002_data_status_batches_and_quarantine(dash_duo: Any, app_on_seede
     # keyset paging: next page, then back
     first_page = dash_duo.find_element(grid).text
     _click(dash_duo, _sel(D.NEXT_BUTTON))
-    dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 2 页（每页 5 行）· 共 10 行")
+    dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 2 页（每页 5 行）· 共 11 行")
     dash_duo.wait_for_contains_text(grid, "trade_mode 0999 is not a known trade mode code")
     assert dash_duo.find_element(grid).text != first_page
     _click(dash_duo, _sel(D.PREV_BUTTON))
-    dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 1 页（每页 5 行）· 共 10 行")
+    dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 1 页（每页 5 行）· 共 11 行")
 
     # clicking a batch filters the quarantined rows to it; clicking a row shows it raw
     _click(dash_duo, f"{_sel(D.BATCHES_GRID)} .ag-row[row-id='2'] .ag-cell")

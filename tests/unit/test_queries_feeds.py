@@ -43,13 +43,24 @@ def test_freshness_states_per_district(engine: Engine) -> None:
     assert set(relaxed["state"]) == {"fresh"}
 
 
+def test_district_uses_newest_of_declarations_and_queues(engine: Engine) -> None:
+    seed_feeds(engine, NOW)
+    per_feed = feeds.feed_freshness(engine, NOW).set_index(["district_code", "feed"])
+    assert per_feed.loc[("7900", "declarations"), "state"] == "late"  # 32 min
+    assert per_feed.loc[("7900", "queue_observations"), "state"] == "fresh"  # 2 min
+    district = feeds.district_freshness(engine, NOW).set_index("district_code")
+    assert district.loc["7900", "newest_ts"] == NOW - timedelta(minutes=2)
+    assert district.loc["7900", "state"] == "fresh"
+
+
 def test_feed_freshness_rows(engine: Engine) -> None:
     seed_feeds(engine, NOW)
     out = feeds.feed_freshness(engine, NOW).set_index(["district_code", "feed"])
     tianjin = out.loc[("0200", "declarations")]
     assert tianjin["rows"] == 2 and tianjin["state"] == "late"
     assert tianjin["newest_ts"] == NOW - timedelta(minutes=25)
-    assert out.loc[("0200", "queue_observations"), "state"] == "none"
+    assert out.loc[("0200", "queue_observations"), "state"] == "late"  # 40 min
+    assert out.loc[("0100", "queue_observations"), "state"] == "none"
     assert out.loc[("0200", "incidents"), "state"] == "event"
     assert list(out.columns) == feeds.FRESHNESS_COLUMNS[2:]
 
@@ -59,7 +70,7 @@ def test_recent_batches_and_data_version(engine: Engine) -> None:
     out = feeds.recent_batches(engine, 10)
     assert list(out["batch_id"]) == sorted((b.batch_id for b in seeded.batches), reverse=True)
     first = out.set_index("batch_id").loc[seeded.batches[0].batch_id]
-    assert (first["rows_read"], first["accepted"], first["quarantined"]) == (14, 6, 8)
+    assert (first["rows_read"], first["accepted"], first["quarantined"]) == (13, 5, 8)
     assert first["source"] == "api" and first["file_name"] == "declarations_20261125.csv"
     assert feeds.data_version(engine) == str(seeded.batches[-1].batch_id)
     assert len(feeds.recent_batches(engine, 1)) == 1
@@ -85,10 +96,13 @@ def test_keyset_paging_has_no_repeats_or_gaps(engine: Engine) -> None:
         {"feed": None, "batch_id": None},
         {"feed": "declarations", "batch_id": 1},
         {"feed": None, "batch_id": 2},
+        {"feed": "queue_observations", "batch_id": None},
     ):
         expected = everything
         if filters["batch_id"] is not None:
-            expected = everything[everything["batch_id"] == filters["batch_id"]]
+            expected = expected[expected["batch_id"] == filters["batch_id"]]
+        if filters["feed"] is not None:
+            expected = expected[expected["feed"] == filters["feed"]]
         seen: list[int] = []
         after = None
         while True:
