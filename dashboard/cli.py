@@ -24,8 +24,9 @@ log = logging.getLogger("dashboard")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m dashboard",
-                                description="Customs command dashboard: data commands")
+    p = argparse.ArgumentParser(
+        prog="python -m dashboard", description="Customs command dashboard: data commands"
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = p.add_subparsers(dest="command", required=True)
     init = sub.add_parser("init", help="create or upgrade the schema in DATABASE_URL")
@@ -52,8 +53,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     """Run one command; returns the process exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
     settings = settings or Settings.from_env()
     try:
         return COMMANDS[args.command](args, settings)
@@ -79,8 +83,14 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
         from dashboard.demo import ensure_demo_data
 
         ensure_demo_data(engine, settings, progress=lambda m: print(m, flush=True))
-    print(json.dumps({"database": engine.url.render_as_string(hide_password=True),
-                      "schema_version": db.SCHEMA_VERSION}))
+    print(
+        json.dumps(
+            {
+                "database": engine.url.render_as_string(hide_password=True),
+                "schema_version": db.SCHEMA_VERSION,
+            }
+        )
+    )
     return 0
 
 
@@ -92,8 +102,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     status = 0
     for path in args.files:
         try:
-            result = ingest_file(engine, args.feed, path, source="cli",
-                                 max_bytes=args.max_bytes or settings.ingest_max_bytes)
+            result = ingest_file(
+                engine,
+                args.feed,
+                path,
+                source="cli",
+                max_bytes=args.max_bytes or settings.ingest_max_bytes,
+            )
         except FileError as exc:
             print(f"error: {exc}", file=sys.stderr)
             status = 2
@@ -119,12 +134,23 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = _engine(settings)
     frame = feed_status(engine)
-    records = [{"feed": r.feed, "district_code": r.district_code, "rows": int(r.rows),
-                "newest": _iso(r.newest_ts), "last_loaded_at": _iso(r.last_loaded_at)}
-               for r in frame.itertuples()]
+    records = [
+        {
+            "feed": r.feed,
+            "district_code": r.district_code,
+            "rows": int(r.rows),
+            "newest": _iso(r.newest_ts),
+            "last_loaded_at": _iso(r.last_loaded_at),
+        }
+        for r in frame.itertuples()
+    ]
     if args.json:
-        print(json.dumps({"database": engine.url.render_as_string(hide_password=True),
-                          "feeds": records}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"database": engine.url.render_as_string(hide_password=True), "feeds": records},
+                ensure_ascii=False,
+            )
+        )
     else:
         for r in records:
             print(f"{r['feed']:<20} {r['district_code']}  {r['rows']:>10,}  newest {r['newest']}")
@@ -152,6 +178,11 @@ def cmd_contract_doc(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "ingest": cmd_ingest, "generate": cmd_generate,
-            "status": cmd_status, "rebuild-rollups": cmd_rebuild,
-            "contract-doc": cmd_contract_doc}
+COMMANDS = {
+    "init": cmd_init,
+    "ingest": cmd_ingest,
+    "generate": cmd_generate,
+    "status": cmd_status,
+    "rebuild-rollups": cmd_rebuild,
+    "contract-doc": cmd_contract_doc,
+}

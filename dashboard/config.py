@@ -80,8 +80,12 @@ class Settings:
         env = os.environ if environ is None else environ
         base = cls()
         values: dict[str, Any] = {}
-        plain = {"DATABASE_URL": "database_url", "CACHE_REDIS_URL": "cache_redis_url",
-                 "SECRET_KEY": "secret_key", "PORT": "port"}
+        plain = {
+            "DATABASE_URL": "database_url",
+            "CACHE_REDIS_URL": "cache_redis_url",
+            "SECRET_KEY": "secret_key",
+            "PORT": "port",
+        }
         for var, attr in plain.items():
             if env.get(var):
                 values[attr] = env[var]

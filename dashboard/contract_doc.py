@@ -82,8 +82,9 @@ def _allowed(field: Field, ref: Reference) -> str:
             names_zh, names_en = ref.names("office", "zh"), ref.names("office", "en")
         if len(codes) > 30:
             return f"{len(codes)} codes, see `data/reference/` ({field.codes})"
-        return "<br>".join(f"`{c}` {names_zh.get(c, '')} {names_en.get(c, '')}".rstrip()
-                           for c in codes)
+        return "<br>".join(
+            f"`{c}` {names_zh.get(c, '')} {names_en.get(c, '')}".rstrip() for c in codes
+        )
     if field.pattern:
         return f"pattern `{field.pattern}`"
     if field.min is not None or field.max is not None:
@@ -92,19 +93,33 @@ def _allowed(field: Field, ref: Reference) -> str:
 
 
 def _feed_section(feed: Feed, ref: Reference) -> str:
-    lines = [f"## `{feed.name}` — {feed.zh} / {feed.en}", "",
-             f"Key: `{', '.join(feed.key)}`. Freshness from `{feed.time_field}` per "
-             f"`{feed.district_field}`.", "",
-             "| field | type | required | empty allowed | unit | 说明 | description | allowed |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"## `{feed.name}` — {feed.zh} / {feed.en}",
+        "",
+        f"Key: `{', '.join(feed.key)}`. Freshness from `{feed.time_field}` per "
+        f"`{feed.district_field}`.",
+        "",
+        "| field | type | required | empty allowed | unit | 说明 | description | allowed |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for f in feed.fields:
-        lines.append(f"| `{f.name}` | {f.kind} | {'yes' if f.required else 'optional'} | "
-                     f"{'yes' if f.nullable else 'no'} | {f.unit} | {f.zh} | {f.en} | "
-                     f"{_allowed(f, ref)} |")
-    lines += ["", "Rules:", *[f"- {r}" for r in RULES.get(feed.name, [])], "",
-              "Example row (JSON Lines form):", "", "```json",
-              json.dumps({f.name: f.example for f in feed.fields if f.example},
-                         ensure_ascii=False), "```", ""]
+        lines.append(
+            f"| `{f.name}` | {f.kind} | {'yes' if f.required else 'optional'} | "
+            f"{'yes' if f.nullable else 'no'} | {f.unit} | {f.zh} | {f.en} | "
+            f"{_allowed(f, ref)} |"
+        )
+    lines += [
+        "",
+        "Rules:",
+        *[f"- {r}" for r in RULES.get(feed.name, [])],
+        "",
+        "Example row (JSON Lines form):",
+        "",
+        "```json",
+        json.dumps({f.name: f.example for f in feed.fields if f.example}, ensure_ascii=False),
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -69,8 +69,10 @@ def open_feed(feed: Feed, path: Path, *, max_bytes: int | None = None) -> Opened
         raise FileError(f"{path}: no such file")
     size = path.stat().st_size
     if max_bytes is not None and size > max_bytes:
-        raise FileError(f"{path.name}: {size:,} bytes is over the limit of {max_bytes:,} bytes;"
-                        " split the file into smaller batches")
+        raise FileError(
+            f"{path.name}: {size:,} bytes is over the limit of {max_bytes:,} bytes;"
+            " split the file into smaller batches"
+        )
     head = path.open("rb").read(SNIFF_BYTES)
     _reject_binary(path, head)
     encoding = detect_encoding(path)
@@ -82,13 +84,17 @@ def open_feed(feed: Feed, path: Path, *, max_bytes: int | None = None) -> Opened
 
 def _reject_binary(path: Path, head: bytes) -> None:
     if head.startswith(b"PK\x03\x04"):
-        raise FileError(f"{path.name}: this is a ZIP/Excel workbook, not CSV; save it as "
-                        "'CSV UTF-8' or export JSON Lines")
+        raise FileError(
+            f"{path.name}: this is a ZIP/Excel workbook, not CSV; save it as "
+            "'CSV UTF-8' or export JSON Lines"
+        )
     if head.startswith(b"%PDF"):
         raise FileError(f"{path.name}: this is a PDF, not a CSV or JSON Lines feed")
     if b"\x00" in head:
-        raise FileError(f"{path.name}: contains NUL bytes, so it is binary (or UTF-16), not a "
-                        "CSV/JSON Lines text file; save it as UTF-8")
+        raise FileError(
+            f"{path.name}: contains NUL bytes, so it is binary (or UTF-16), not a "
+            "CSV/JSON Lines text file; save it as UTF-8"
+        )
 
 
 def detect_encoding(path: Path) -> str:
@@ -110,8 +116,10 @@ def detect_encoding(path: Path) -> str:
             return encoding
         except UnicodeDecodeError as exc:
             errors.append(f"{encoding}: bad byte at offset {offset + exc.start}")
-    raise FileError(f"{path.name}: not readable as UTF-8 or GB18030 ({'; '.join(errors)});"
-                    " re-export the file as UTF-8")
+    raise FileError(
+        f"{path.name}: not readable as UTF-8 or GB18030 ({'; '.join(errors)});"
+        " re-export the file as UTF-8"
+    )
 
 
 def _kind(path: Path, head: bytes, encoding: str) -> str:
@@ -125,8 +133,10 @@ def _kind(path: Path, head: bytes, encoding: str) -> str:
         return "jsonl"
     if "," in text.split("\n", 1)[0]:
         return "csv"
-    raise FileError(f"{path.name}: neither CSV (comma-separated, header row first) nor JSON "
-                    "Lines (one JSON object per line); name it .csv or .jsonl")
+    raise FileError(
+        f"{path.name}: neither CSV (comma-separated, header row first) nor JSON "
+        "Lines (one JSON object per line); name it .csv or .jsonl"
+    )
 
 
 def _check_columns(feed: Feed, columns: list[str], path_name: str) -> None:
@@ -136,8 +146,10 @@ def _check_columns(feed: Feed, columns: list[str], path_name: str) -> None:
     hint = ""
     if len(columns) == 1 and any(sep in columns[0] for sep in (";", "\t", "|")):
         hint = " (the header is not comma-separated; the contract requires commas)"
-    raise FileError(f"{path_name}: missing required {feed.name} columns: {', '.join(missing)}"
-                    f"{hint}; see docs/data-contract.md")
+    raise FileError(
+        f"{path_name}: missing required {feed.name} columns: {', '.join(missing)}"
+        f"{hint}; see docs/data-contract.md"
+    )
 
 
 def _frame(feed: Feed, header: list[str], rows: list[list[str]]) -> pd.DataFrame:
@@ -170,8 +182,14 @@ def _csv_iter(feed: Feed, fh: Any, reader: Any, header: list[str]) -> Iterator[C
                 continue
             if len(record) != len(header):
                 raw = json.dumps(record, ensure_ascii=False)
-                broken.append((start, f"row has {len(record)} fields but the header has "
-                               f"{len(header)} (check quoting of commas)", raw))
+                broken.append(
+                    (
+                        start,
+                        f"row has {len(record)} fields but the header has "
+                        f"{len(header)} (check quoting of commas)",
+                        raw,
+                    )
+                )
             else:
                 rows.append(record)
                 lines.append(start)
@@ -182,8 +200,13 @@ def _csv_iter(feed: Feed, fh: Any, reader: Any, header: list[str]) -> Iterator[C
             yield _csv_chunk(feed, header, rows, lines, broken)
 
 
-def _csv_chunk(feed: Feed, header: list[str], rows: list[list[str]], lines: list[int],
-               broken: list[tuple[int, str, str]]) -> Chunk:
+def _csv_chunk(
+    feed: Feed,
+    header: list[str],
+    rows: list[list[str]],
+    lines: list[int],
+    broken: list[tuple[int, str, str]],
+) -> Chunk:
     raw = [json.dumps(dict(zip(header, r, strict=True)), ensure_ascii=False) for r in rows]
     return Chunk(_frame(feed, header, rows), lines, raw, broken)
 
@@ -195,8 +218,10 @@ def _jsonl_chunks(feed: Feed, path: Path, encoding: str) -> Iterator[Chunk]:
                 try:
                     first = json.loads(line.lstrip("\ufeff"))
                 except json.JSONDecodeError as exc:
-                    raise FileError(f"{path.name}: first line is not JSON ({exc.msg}); JSON "
-                                    "Lines needs one JSON object per line") from None
+                    raise FileError(
+                        f"{path.name}: first line is not JSON ({exc.msg}); JSON "
+                        "Lines needs one JSON object per line"
+                    ) from None
                 if isinstance(first, dict):
                     _check_columns(feed, list(first), path.name)
                 break
@@ -224,8 +249,9 @@ def _jsonl_iter(feed: Feed, path: Path, encoding: str) -> Iterator[Chunk]:
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                broken.append((number, f"line is not valid JSON: {exc.msg} at column "
-                               f"{exc.colno}", text))
+                broken.append(
+                    (number, f"line is not valid JSON: {exc.msg} at column {exc.colno}", text)
+                )
                 obj = None
             if obj is not None and not isinstance(obj, dict):
                 broken.append((number, "line is JSON but not an object {...}", text))
@@ -240,10 +266,14 @@ def _jsonl_iter(feed: Feed, path: Path, encoding: str) -> Iterator[Chunk]:
         yield _records_chunk(feed, records, lines, raws, broken)
 
 
-def _records_chunk(feed: Feed, records: list[dict[str, str]], lines: list[int],
-                   raws: list[str], broken: list[tuple[int, str, str]]) -> Chunk:
-    frame = pd.DataFrame({c: [r.get(c, "") for r in records] for c in feed.columns},
-                         dtype=object)
+def _records_chunk(
+    feed: Feed,
+    records: list[dict[str, str]],
+    lines: list[int],
+    raws: list[str],
+    broken: list[tuple[int, str, str]],
+) -> Chunk:
+    frame = pd.DataFrame({c: [r.get(c, "") for r in records] for c in feed.columns}, dtype=object)
     missing = [[c for c in feed.required if c not in r] for r in records]
     if any(missing):
         keep = [i for i, m in enumerate(missing) if not m]
@@ -265,8 +295,11 @@ def records_chunks(feed: Feed, records: list[dict[str, str]]) -> Iterator[Chunk]
     if records:
         _check_columns(feed, list(records[0]), "records")
     for start in range(0, len(records), CHUNK_ROWS):
-        part = records[start:start + CHUNK_ROWS]
+        part = records[start : start + CHUNK_ROWS]
         yield _records_chunk(
-            feed, [{k: _cell(v) for k, v in r.items()} for r in part],
+            feed,
+            [{k: _cell(v) for k, v in r.items()} for r in part],
             list(range(start + 1, start + len(part) + 1)),
-            [json.dumps(r, ensure_ascii=False, default=str) for r in part], [])
+            [json.dumps(r, ensure_ascii=False, default=str) for r in part],
+            [],
+        )

@@ -63,8 +63,15 @@ def beijing_now() -> datetime:
     return datetime.now(BEIJING).replace(tzinfo=None)
 
 
-def ingest_file(engine: Engine, feed: str, path: Path, *, source: str = "cli",
-                now: datetime | None = None, max_bytes: int | None = None) -> BatchResult:
+def ingest_file(
+    engine: Engine,
+    feed: str,
+    path: Path,
+    *,
+    source: str = "cli",
+    now: datetime | None = None,
+    max_bytes: int | None = None,
+) -> BatchResult:
     """Load one feed file as one batch.
 
     Args:
@@ -84,20 +91,43 @@ def ingest_file(engine: Engine, feed: str, path: Path, *, source: str = "cli",
     spec = _feed(feed)
     opened = open_feed(spec, Path(path), max_bytes=max_bytes)
     digest = _sha256(Path(path))
-    return _run_batch(engine, spec, opened.chunks, name=Path(path).name, source=source,
-                      now=now or beijing_now(), encoding=opened.encoding, digest=digest)
+    return _run_batch(
+        engine,
+        spec,
+        opened.chunks,
+        name=Path(path).name,
+        source=source,
+        now=now or beijing_now(),
+        encoding=opened.encoding,
+        digest=digest,
+    )
 
 
-def ingest_records(engine: Engine, feed: str, records: list[dict[str, str]], *, name: str,
-                   source: str, now: datetime | None = None) -> BatchResult:
+def ingest_records(
+    engine: Engine,
+    feed: str,
+    records: list[dict[str, str]],
+    *,
+    name: str,
+    source: str,
+    now: datetime | None = None,
+) -> BatchResult:
     """Load records (dicts of column -> string) as one batch, like a file of those rows.
 
     Raises:
         FileError: when the feed is unknown or required columns are missing from every record.
     """
     spec = _feed(feed)
-    return _run_batch(engine, spec, records_chunks(spec, records), name=name, source=source,
-                      now=now or beijing_now(), encoding="utf-8", digest="")
+    return _run_batch(
+        engine,
+        spec,
+        records_chunks(spec, records),
+        name=name,
+        source=source,
+        now=now or beijing_now(),
+        encoding="utf-8",
+        digest="",
+    )
 
 
 def _feed(name: str) -> Feed:
@@ -115,32 +145,59 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _run_batch(engine: Engine, feed: Feed, chunks: Iterable[Chunk], *, name: str, source: str,
-               now: datetime, encoding: str, digest: str) -> BatchResult:
+def _run_batch(
+    engine: Engine,
+    feed: Feed,
+    chunks: Iterable[Chunk],
+    *,
+    name: str,
+    source: str,
+    now: datetime,
+    encoding: str,
+    digest: str,
+) -> BatchResult:
     result = BatchResult(feed=feed.name, file=name)
     with db.write_transaction(engine) as conn:
-        batch_id = conn.execute(db.ingest_batches.insert().values(
-            feed=feed.name, file_name=name[:255], file_sha256=digest, source=source,
-            encoding=encoding, started_at=beijing_now())).inserted_primary_key[0]
-        result.batch_id = int(batch_id)
+        inserted = conn.execute(
+            db.ingest_batches.insert().values(
+                feed=feed.name,
+                file_name=name[:255],
+                file_sha256=digest,
+                source=source,
+                encoding=encoding,
+                started_at=beijing_now(),
+            )
+        ).inserted_primary_key
+        batch_id = int(inserted[0]) if inserted else 0
+        result.batch_id = batch_id
         for chunk in chunks:
             _load_chunk(conn, feed, chunk, now, result)
             log.info("%s batch %s: %d rows processed", feed.name, batch_id, result.rows_read)
-        conn.execute(update(db.ingest_batches).where(
-            db.ingest_batches.c.batch_id == batch_id).values(
-            rows_read=result.rows_read, accepted=result.accepted, updated=result.updated,
-            duplicates=result.duplicates, quarantined=result.quarantined,
-            finished_at=beijing_now()))
+        conn.execute(
+            update(db.ingest_batches)
+            .where(db.ingest_batches.c.batch_id == batch_id)
+            .values(
+                rows_read=result.rows_read,
+                accepted=result.accepted,
+                updated=result.updated,
+                duplicates=result.duplicates,
+                quarantined=result.quarantined,
+                finished_at=beijing_now(),
+            )
+        )
         db.set_meta(conn, "data_version", str(batch_id))
     return result
 
 
-def _load_chunk(conn: Connection, feed: Feed, chunk: Chunk, now: datetime,
-                result: BatchResult) -> None:
+def _load_chunk(
+    conn: Connection, feed: Feed, chunk: Chunk, now: datetime, result: BatchResult
+) -> None:
     result.rows_read += len(chunk.frame) + len(chunk.broken)
     checked = validate(feed, chunk.frame, now)
-    bad = [(int(chunk.line_no[i]), str(checked.bad_reasons[i]), chunk.raw[i])
-           for i in checked.bad_index]
+    bad = [
+        (int(chunk.line_no[i]), str(checked.bad_reasons[i]), chunk.raw[i])
+        for i in checked.bad_index
+    ]
     _quarantine(conn, feed, result, bad + chunk.broken)
     good = checked.good
     if good.empty:
@@ -148,8 +205,11 @@ def _load_chunk(conn: Connection, feed: Feed, chunk: Chunk, now: datetime,
     good["row_hash"] = row_hashes(good, feed.columns)
     good = _collapse_repeats(good, feed, result)
     existing = _existing(conn, feed, good)
-    merged = good.merge(existing[[*feed.key, "row_hash"]].rename(
-        columns={"row_hash": "old_hash"}), on=list(feed.key), how="left")
+    merged = good.merge(
+        existing[[*feed.key, "row_hash"]].rename(columns={"row_hash": "old_hash"}),
+        on=list(feed.key),
+        how="left",
+    )
     is_new = merged["old_hash"].isna().to_numpy()
     is_dup = (~is_new) & (merged["old_hash"] == merged["row_hash"]).to_numpy()
     is_upd = ~is_new & ~is_dup
@@ -165,8 +225,10 @@ def _load_chunk(conn: Connection, feed: Feed, chunk: Chunk, now: datetime,
     delete_keys(conn, table, feed.key, changed_keys)
     fresh = fresh.assign(batch_id=result.batch_id)
     bulk_insert(conn, table, fresh)
-    change = rollups.combine(rollups.deltas(feed.name, fresh, +1),
-                             rollups.deltas(feed.name, rollups.typed_from_db(table, old), -1))
+    change = rollups.combine(
+        rollups.deltas(feed.name, fresh, +1),
+        rollups.deltas(feed.name, rollups.typed_from_db(table, old), -1),
+    )
     rollups.apply(conn, change)
     _watermarks(conn, feed, good, is_new, result)
 
@@ -194,12 +256,13 @@ def _existing(conn: Connection, feed: Feed, good: pd.DataFrame) -> pd.DataFrame:
     parts: list[pd.DataFrame] = []
     keys = good[list(feed.key)]
     for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
-        part = keys.iloc[start:start + KEY_LOOKUP_CHUNK]
+        part = keys.iloc[start : start + KEY_LOOKUP_CHUNK]
         if len(feed.key) == 1:
             cond = table.c[feed.key[0]].in_(part[feed.key[0]].tolist())
         else:
             cond = tuple_(*[table.c[k] for k in feed.key]).in_(
-                [tuple(_py(v) for v in row) for row in part.itertuples(index=False)])
+                [tuple(_py(v) for v in row) for row in part.itertuples(index=False)]
+            )
         res = conn.execute(select(table).where(cond))
         rows = res.fetchall()
         if rows:
@@ -213,25 +276,35 @@ def _py(value: Any) -> Any:
     return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
 
 
-def _quarantine(conn: Connection, feed: Feed, result: BatchResult,
-                bad: list[tuple[int, str, str]]) -> None:
+def _quarantine(
+    conn: Connection, feed: Feed, result: BatchResult, bad: list[tuple[int, str, str]]
+) -> None:
     if not bad:
         return
     result.quarantined += len(bad)
-    conn.execute(db.quarantine.insert(), [
-        {"batch_id": result.batch_id, "feed": feed.name, "line_no": line, "reason": reason,
-         "raw": raw} for line, reason, raw in bad])
+    conn.execute(
+        db.quarantine.insert(),
+        [
+            {
+                "batch_id": result.batch_id,
+                "feed": feed.name,
+                "line_no": line,
+                "reason": reason,
+                "raw": raw,
+            }
+            for line, reason, raw in bad
+        ],
+    )
 
 
-def _watermarks(conn: Connection, feed: Feed, good: pd.DataFrame, is_new: Any,
-                result: BatchResult) -> None:
+def _watermarks(
+    conn: Connection, feed: Feed, good: pd.DataFrame, is_new: Any, result: BatchResult
+) -> None:
     """Row counts and newest timestamps per district, for freshness badges and status."""
-    stats = good.groupby(feed.district_field).agg(
-        newest=(feed.time_field, "max"))
+    stats = good.groupby(feed.district_field).agg(newest=(feed.time_field, "max"))
     added = good[is_new].groupby(feed.district_field).size()
     wm = db.feed_watermarks
-    current = {r.district_code: r for r in conn.execute(
-        select(wm).where(wm.c.feed == feed.name))}
+    current = {r.district_code: r for r in conn.execute(select(wm).where(wm.c.feed == feed.name))}
     loaded_at = beijing_now()
     for district, row in stats.iterrows():
         district = str(district)
@@ -241,7 +314,13 @@ def _watermarks(conn: Connection, feed: Feed, good: pd.DataFrame, is_new: Any,
         if old and old.newest_ts and old.newest_ts > newest:
             newest = old.newest_ts
         conn.execute(wm.delete().where((wm.c.feed == feed.name) & (wm.c.district_code == district)))
-        conn.execute(wm.insert().values(feed=feed.name, district_code=district, rows=rows,
-                                        newest_ts=newest, last_batch_id=result.batch_id,
-                                        last_loaded_at=loaded_at))
-
+        conn.execute(
+            wm.insert().values(
+                feed=feed.name,
+                district_code=district,
+                rows=rows,
+                newest_ts=newest,
+                last_batch_id=result.batch_id,
+                last_loaded_at=loaded_at,
+            )
+        )

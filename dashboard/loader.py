@@ -32,6 +32,11 @@ def _sqlite_ts(values: pd.Series) -> np.ndarray:
     return text
 
 
+def _nullable(values: pd.Series, missing: pd.Series) -> np.ndarray:
+    """Object array of `values` with None where `missing` is true (drivers want None)."""
+    return values.astype(object).where(~missing, None).to_numpy()
+
+
 def _columns(conn: Connection, table: Table, frame: pd.DataFrame) -> list[np.ndarray]:
     sqlite = conn.dialect.name == "sqlite"
     out: list[np.ndarray] = []
@@ -41,23 +46,20 @@ def _columns(conn: Connection, table: Table, frame: pd.DataFrame) -> list[np.nda
             continue
         series = frame[col.name]
         kind = col.type.python_type.__name__
-        if kind == "datetime":
-            if sqlite:
-                out.append(_sqlite_ts(series))
-            else:
-                values = series.astype("datetime64[us]").astype(object)
-                out.append(np.where(series.isna(), None, values))
+        if kind == "datetime" and sqlite:
+            out.append(_sqlite_ts(series))
+        elif kind == "datetime":
+            out.append(_nullable(series.astype("datetime64[us]"), series.isna()))
         elif kind == "bool":
-            values = series.astype(object)
-            out.append(np.where(series.isna(), None, values.map(bool)))
-        elif kind in ("int", "float"):
+            out.append(_nullable(series.astype(object).map(bool), series.isna()))
+        elif kind == "int":
             num = pd.to_numeric(series)
-            values = num.astype(object)
-            if kind == "int":
-                values = num.round().astype("Int64").astype(object)
-            out.append(np.where(num.isna(), None, values))
+            out.append(_nullable(num.round().astype("Int64"), num.isna()))
+        elif kind == "float":
+            num = pd.to_numeric(series)
+            out.append(_nullable(num.astype(float), num.isna()))
         else:
-            out.append(np.where(series.isna(), None, series.astype(object)))
+            out.append(_nullable(series, series.isna()))
     return out
 
 
@@ -71,23 +73,24 @@ def bulk_insert(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     if conn.dialect.name == "postgresql":
         raw: Any = conn.connection.driver_connection
         with raw.cursor() as cur:
-            with cur.copy(f'COPY {table.name} ({", ".join(names)}) FROM STDIN') as copy:
+            with cur.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         return
     marks = ", ".join("?" for _ in names)
-    conn.exec_driver_sql(f'INSERT INTO {table.name} ({", ".join(names)}) VALUES ({marks})',
-                         rows)
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})", rows)
 
 
 def delete_keys(conn: Connection, table: Table, key: Sequence[str], keys: pd.DataFrame) -> None:
     """Delete the rows whose key columns match a row of `keys`."""
     for start in range(0, len(keys), DELETE_CHUNK):
-        part = keys.iloc[start:start + DELETE_CHUNK]
+        part = keys.iloc[start : start + DELETE_CHUNK]
         if len(key) == 1:
             cond = table.c[key[0]].in_(part[key[0]].tolist())
         else:
-            values = [tuple(v.to_pydatetime() if isinstance(v, pd.Timestamp) else v
-                            for v in row) for row in part.itertuples(index=False)]
+            values = [
+                tuple(v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in row)
+                for row in part.itertuples(index=False)
+            ]
             cond = tuple_(*[table.c[k] for k in key]).in_(values)
         conn.execute(delete(table).where(cond))

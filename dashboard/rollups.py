@@ -82,8 +82,14 @@ def percentile_from_histogram(buckets: pd.Series, counts: pd.Series, q: float) -
     return float(low * (high / low) ** frac)
 
 
-def _group(frame: pd.DataFrame, time: pd.Series, freq: str, keys: list[str],
-           measures: Mapping[str, pd.Series], time_name: str) -> pd.DataFrame:
+def _group(
+    frame: pd.DataFrame,
+    time: pd.Series,
+    freq: str,
+    keys: list[str],
+    measures: Mapping[str, pd.Series],
+    time_name: str,
+) -> pd.DataFrame:
     """Sum `measures` by (time bucket, keys)."""
     if frame.empty:
         return pd.DataFrame(columns=[time_name, *keys, *measures])
@@ -91,8 +97,13 @@ def _group(frame: pd.DataFrame, time: pd.Series, freq: str, keys: list[str],
         bucket = time.dt.to_period("M").dt.start_time
     else:
         bucket = time.dt.floor(freq)
-    data = pd.DataFrame({time_name: bucket, **{k: frame[k].fillna("") for k in keys},
-                         **{m: v.astype(float) for m, v in measures.items()}})
+    data = pd.DataFrame(
+        {
+            time_name: bucket,
+            **{k: frame[k].fillna("") for k in keys},
+            **{m: v.astype(float) for m, v in measures.items()},
+        }
+    )
     data = data[data[time_name].notna()]
     return data.groupby([time_name, *keys], as_index=False, sort=False).sum()
 
@@ -111,47 +122,114 @@ def _declaration_deltas(rows: pd.DataFrame) -> Deltas:
     one = pd.Series(1.0, index=rows.index)
     rel_one = pd.Series(1.0, index=released.index)
     red = (rows["risk_lane"] == "RED").astype(float)
-    daily = _merge([
-        _group(rows, rows["ts_declared"], "D", keys, {
-            "declared_n": one, "declared_value_usd": rows["value_usd"],
-            "inspected_n": rows["inspection_flag"].astype(float), "red_n": red}, "day"),
-        _group(released, released["ts_released"], "D", keys, {
-            "released_n": rel_one, "released_value_usd": released["value_usd"],
-            "overall_h_sum": released["overall_h"].fillna(0.0),
-            "overall_n": released["overall_h"].notna().astype(float),
-            "customs_h_sum": released["customs_h"].fillna(0.0),
-            "customs_n": released["customs_h"].notna().astype(float)}, "day"),
-    ], ["day", *keys])
-    hourly = _merge([
-        _group(rows, rows["ts_declared"], "h", keys, {
-            "declared_n": one, "declared_value_usd": rows["value_usd"]}, "hour"),
-        _group(released, released["ts_released"], "h", keys, {"released_n": rel_one}, "hour"),
-    ], ["hour", *keys])
-    modes = _group(rows, rows["ts_declared"], "M", [*keys, "trade_mode", "transport_mode"], {
-        "declared_n": one, "declared_value_usd": rows["value_usd"],
-        "inspected_n": rows["inspection_flag"].astype(float)}, "month")
-    hs = _group(rows, rows["ts_declared"], "M",
-                ["declare_district", "port_district", "ie_flag", "hs_chapter"],
-                {"declared_n": one, "declared_value_usd": rows["value_usd"]}, "month")
+    daily = _merge(
+        [
+            _group(
+                rows,
+                rows["ts_declared"],
+                "D",
+                keys,
+                {
+                    "declared_n": one,
+                    "declared_value_usd": rows["value_usd"],
+                    "inspected_n": rows["inspection_flag"].astype(float),
+                    "red_n": red,
+                },
+                "day",
+            ),
+            _group(
+                released,
+                released["ts_released"],
+                "D",
+                keys,
+                {
+                    "released_n": rel_one,
+                    "released_value_usd": released["value_usd"],
+                    "overall_h_sum": released["overall_h"].fillna(0.0),
+                    "overall_n": released["overall_h"].notna().astype(float),
+                    "customs_h_sum": released["customs_h"].fillna(0.0),
+                    "customs_n": released["customs_h"].notna().astype(float),
+                },
+                "day",
+            ),
+        ],
+        ["day", *keys],
+    )
+    hourly = _merge(
+        [
+            _group(
+                rows,
+                rows["ts_declared"],
+                "h",
+                keys,
+                {"declared_n": one, "declared_value_usd": rows["value_usd"]},
+                "hour",
+            ),
+            _group(released, released["ts_released"], "h", keys, {"released_n": rel_one}, "hour"),
+        ],
+        ["hour", *keys],
+    )
+    modes = _group(
+        rows,
+        rows["ts_declared"],
+        "M",
+        [*keys, "trade_mode", "transport_mode"],
+        {
+            "declared_n": one,
+            "declared_value_usd": rows["value_usd"],
+            "inspected_n": rows["inspection_flag"].astype(float),
+        },
+        "month",
+    )
+    hs = _group(
+        rows,
+        rows["ts_declared"],
+        "M",
+        ["declare_district", "port_district", "ie_flag", "hs_chapter"],
+        {"declared_n": one, "declared_value_usd": rows["value_usd"]},
+        "month",
+    )
     hist_keys = [*keys, "risk_lane", "bucket"]
     hist_parts = []
     for metric in ("overall", "customs"):
         part = released.assign(bucket=bucket_of_hours(released[f"{metric}_h"]))
         part = part[part["bucket"].notna()]
         part["bucket"] = part["bucket"].astype(int)
-        hist_parts.append(_group(part, part["ts_released"], "D", hist_keys,
-                                 {f"{metric}_n": pd.Series(1.0, index=part.index)}, "day"))
+        hist_parts.append(
+            _group(
+                part,
+                part["ts_released"],
+                "D",
+                hist_keys,
+                {f"{metric}_n": pd.Series(1.0, index=part.index)},
+                "day",
+            )
+        )
     hist = _merge(hist_parts, ["day", *hist_keys])
-    return {db.rollup_decl_daily: daily, db.rollup_decl_hourly: hourly,
-            db.rollup_decl_mode_monthly: modes, db.rollup_decl_hs_monthly: hs,
-            db.rollup_clearance_hist: hist}
+    return {
+        db.rollup_decl_daily: daily,
+        db.rollup_decl_hourly: hourly,
+        db.rollup_decl_mode_monthly: modes,
+        db.rollup_decl_hs_monthly: hs,
+        db.rollup_clearance_hist: hist,
+    }
 
 
 def _queue_deltas(rows: pd.DataFrame) -> Deltas:
-    hourly = _group(rows, rows["observed_at"], "h", ["port_id", "direction", "lane_type"], {
-        "obs_n": pd.Series(1.0, index=rows.index), "wait_minutes_sum": rows["wait_minutes"],
-        "vehicles_sum": rows["vehicles_waiting"], "lanes_open_sum": rows["lanes_open"],
-        "lanes_max_sum": rows["lanes_max"]}, "hour")
+    hourly = _group(
+        rows,
+        rows["observed_at"],
+        "h",
+        ["port_id", "direction", "lane_type"],
+        {
+            "obs_n": pd.Series(1.0, index=rows.index),
+            "wait_minutes_sum": rows["wait_minutes"],
+            "vehicles_sum": rows["vehicles_waiting"],
+            "lanes_open_sum": rows["lanes_open"],
+            "lanes_max_sum": rows["lanes_max"],
+        },
+        "hour",
+    )
     return {db.rollup_queue_hourly: hourly}
 
 
@@ -162,50 +240,83 @@ def _minutes(later: pd.Series, earlier: pd.Series) -> pd.Series:
 def _incident_deltas(rows: pd.DataFrame) -> Deltas:
     ack = _minutes(rows["acknowledged_at"], rows["reported_at"])
     res = _minutes(rows["resolved_at"], rows["reported_at"]) / 60.0
-    daily = _group(rows, rows["reported_at"], "D",
-                   ["district_code", "port_id", "category", "severity"], {
-                       "reported_n": pd.Series(1.0, index=rows.index),
-                       "acknowledged_n": ack.notna().astype(float),
-                       "ack_minutes_sum": ack.fillna(0.0),
-                       "resolved_n": res.notna().astype(float),
-                       "resolve_hours_sum": res.fillna(0.0)}, "day")
+    daily = _group(
+        rows,
+        rows["reported_at"],
+        "D",
+        ["district_code", "port_id", "category", "severity"],
+        {
+            "reported_n": pd.Series(1.0, index=rows.index),
+            "acknowledged_n": ack.notna().astype(float),
+            "ack_minutes_sum": ack.fillna(0.0),
+            "resolved_n": res.notna().astype(float),
+            "resolve_hours_sum": res.fillna(0.0),
+        },
+        "day",
+    )
     return {db.rollup_incident_daily: daily}
 
 
 def _inquiry_deltas(rows: pd.DataFrame) -> Deltas:
     resp = _minutes(rows["first_response_at"], rows["received_at"]) / 60.0
     res = _minutes(rows["resolved_at"], rows["received_at"]) / 60.0
-    daily = _group(rows, rows["received_at"], "D",
-                   ["district_code", "channel", "category", "topic"], {
-                       "received_n": pd.Series(1.0, index=rows.index),
-                       "first_contact_n": rows["resolved_first_contact"].astype(float),
-                       "published_n": rows["published_qa"].astype(float),
-                       "responded_n": resp.notna().astype(float),
-                       "response_hours_sum": resp.fillna(0.0),
-                       "resolved_n": res.notna().astype(float),
-                       "resolve_hours_sum": res.fillna(0.0)}, "day")
+    daily = _group(
+        rows,
+        rows["received_at"],
+        "D",
+        ["district_code", "channel", "category", "topic"],
+        {
+            "received_n": pd.Series(1.0, index=rows.index),
+            "first_contact_n": rows["resolved_first_contact"].astype(float),
+            "published_n": rows["published_qa"].astype(float),
+            "responded_n": resp.notna().astype(float),
+            "response_hours_sum": resp.fillna(0.0),
+            "resolved_n": res.notna().astype(float),
+            "resolve_hours_sum": res.fillna(0.0),
+        },
+        "day",
+    )
     return {db.rollup_inquiry_daily: daily}
 
 
 def _training_deltas(rows: pd.DataFrame) -> Deltas:
-    monthly = _group(rows, rows["start_at"], "M", ["district_code", "type"], {
-        "sessions_n": pd.Series(1.0, index=rows.index),
-        "participants_sum": rows["participants"], "enterprises_sum": rows["enterprises_trained"],
-        "hours_sum": rows["duration_h"]}, "month")
+    monthly = _group(
+        rows,
+        rows["start_at"],
+        "M",
+        ["district_code", "type"],
+        {
+            "sessions_n": pd.Series(1.0, index=rows.index),
+            "participants_sum": rows["participants"],
+            "enterprises_sum": rows["enterprises_trained"],
+            "hours_sum": rows["duration_h"],
+        },
+        "month",
+    )
     return {db.rollup_training_monthly: monthly}
 
 
 DELTA_BUILDERS: dict[str, Callable[[pd.DataFrame], Deltas]] = {
-    "declarations": _declaration_deltas, "queue_observations": _queue_deltas,
-    "incidents": _incident_deltas, "inquiries": _inquiry_deltas,
-    "trainings": _training_deltas, "enterprises": lambda rows: {},
+    "declarations": _declaration_deltas,
+    "queue_observations": _queue_deltas,
+    "incidents": _incident_deltas,
+    "inquiries": _inquiry_deltas,
+    "trainings": _training_deltas,
+    "enterprises": lambda rows: {},
 }
 FEED_ROLLUPS: dict[str, list[Table]] = {
-    "declarations": [db.rollup_decl_daily, db.rollup_decl_hourly, db.rollup_decl_mode_monthly,
-                     db.rollup_decl_hs_monthly, db.rollup_clearance_hist],
+    "declarations": [
+        db.rollup_decl_daily,
+        db.rollup_decl_hourly,
+        db.rollup_decl_mode_monthly,
+        db.rollup_decl_hs_monthly,
+        db.rollup_clearance_hist,
+    ],
     "queue_observations": [db.rollup_queue_hourly],
-    "incidents": [db.rollup_incident_daily], "inquiries": [db.rollup_inquiry_daily],
-    "trainings": [db.rollup_training_monthly], "enterprises": [],
+    "incidents": [db.rollup_incident_daily],
+    "inquiries": [db.rollup_inquiry_daily],
+    "trainings": [db.rollup_training_monthly],
+    "enterprises": [],
 }
 
 
@@ -263,8 +374,9 @@ def _records(table: Table, frame: pd.DataFrame) -> list[dict[str, object]]:
     for col in table.columns:
         if not col.primary_key:
             is_int = col.type.python_type is int
-            frame[col.name] = frame[col.name].round().astype("int64") if is_int else frame[
-                col.name].astype(float)
+            frame[col.name] = (
+                frame[col.name].round().astype("int64") if is_int else frame[col.name].astype(float)
+            )
     return frame.astype(object).to_dict("records")
 
 
@@ -278,8 +390,8 @@ def apply(conn: Connection, changes: Deltas) -> None:
         measures = [c.name for c in table.columns if not c.primary_key]
         stmt = insert(table)
         stmt = stmt.on_conflict_do_update(
-            index_elements=keys,
-            set_={m: table.c[m] + stmt.excluded[m] for m in measures})
+            index_elements=keys, set_={m: table.c[m] + stmt.excluded[m] for m in measures}
+        )
         conn.execute(stmt, _records(table, frame))
 
 

@@ -81,8 +81,9 @@ def _normalise_code(field: Field, values: pd.Series) -> pd.Series:
     return values
 
 
-def _check_field(field: Field, raw: pd.Series, reasons: _Reasons, ref: Reference,
-                 now: datetime) -> pd.Series:
+def _check_field(
+    field: Field, raw: pd.Series, reasons: _Reasons, ref: Reference, now: datetime
+) -> pd.Series:
     """Validate and type one column; returns the typed column (invalid cells undefined)."""
     empty = raw == ""
     if not field.nullable:
@@ -90,21 +91,26 @@ def _check_field(field: Field, raw: pd.Series, reasons: _Reasons, ref: Reference
     if field.kind == "str":
         if field.pattern:
             bad = ~empty & ~raw.str.fullmatch(field.pattern)
-            reasons.add(bad, field.name + " '" + raw.str.slice(0, 40)
-                        + f"' does not match the format {field.pattern}")
+            reasons.add(
+                bad,
+                field.name
+                + " '"
+                + raw.str.slice(0, 40)
+                + f"' does not match the format {field.pattern}",
+            )
         return raw.where(~empty, None)
     if field.kind == "code":
         values = _normalise_code(field, raw)
         allowed = ref.code_set(field.codes or "")
         bad = ~empty & ~values.isin(allowed)
         label = (field.codes or "").replace("_", " ")
-        reasons.add(bad, field.name + " " + raw.str.slice(0, 40)
-                    + f" is not a known {label} code")
+        reasons.add(bad, field.name + " " + raw.str.slice(0, 40) + f" is not a known {label} code")
         return values.where(~empty, None)
     if field.kind in {"int", "float"}:
         nums = pd.to_numeric(raw.where(~empty, None), errors="coerce")
-        reasons.add(~empty & nums.isna(), field.name + " '" + raw.str.slice(0, 40)
-                    + "' is not a number")
+        reasons.add(
+            ~empty & nums.isna(), field.name + " '" + raw.str.slice(0, 40) + "' is not a number"
+        )
         if field.kind == "int":
             frac = ~nums.isna() & (nums % 1 != 0)
             reasons.add(frac, field.name + " " + raw + " is not a whole number")
@@ -112,21 +118,34 @@ def _check_field(field: Field, raw: pd.Series, reasons: _Reasons, ref: Reference
         hi = np.inf if field.max is None else field.max
         out_of_range = ~nums.isna() & ((nums < lo) | (nums > hi))
         unit = f" {field.unit}" if field.unit else ""
-        reasons.add(out_of_range, field.name + " " + raw
-                    + f" is outside the allowed range {lo:g} to {hi:g}{unit}")
+        reasons.add(
+            out_of_range,
+            field.name + " " + raw + f" is outside the allowed range {lo:g} to {hi:g}{unit}",
+        )
         return nums
     if field.kind == "bool":
         low = raw.str.lower()
-        reasons.add(~empty & ~low.isin(TRUE | FALSE), field.name + " '" + raw.str.slice(0, 20)
-                    + "' is not true/false")
+        reasons.add(
+            ~empty & ~low.isin(TRUE | FALSE),
+            field.name + " '" + raw.str.slice(0, 20) + "' is not true/false",
+        )
         return low.isin(TRUE)
     # timestamps
     ts = parse_timestamps(raw)
-    reasons.add(~empty & ts.isna(), field.name + " '" + raw.str.slice(0, 40)
-                + "' is not an ISO-8601 timestamp")
+    reasons.add(
+        ~empty & ts.isna(),
+        field.name + " '" + raw.str.slice(0, 40) + "' is not an ISO-8601 timestamp",
+    )
     limit = pd.Timestamp(now) + FUTURE_SLACK
-    reasons.add(ts.notna() & (ts > limit), field.name + " " + raw
-                + " is in the future (now " + pd.Timestamp(now).isoformat() + " Beijing time)")
+    reasons.add(
+        ts.notna() & (ts > limit),
+        field.name
+        + " "
+        + raw
+        + " is in the future (now "
+        + pd.Timestamp(now).isoformat()
+        + " Beijing time)",
+    )
     reasons.add(ts.notna() & (ts < EARLIEST), field.name + " " + raw + " is before 2000")
     return ts
 
@@ -137,8 +156,9 @@ def _order(reasons: _Reasons, typed: pd.DataFrame, earlier: str, later: str) -> 
     reasons.add(bad, f"{later} is before {earlier}")
 
 
-def validate(feed: Feed, frame: pd.DataFrame, now: datetime,
-             ref: Reference | None = None) -> Checked:
+def validate(
+    feed: Feed, frame: pd.DataFrame, now: datetime, ref: Reference | None = None
+) -> Checked:
     """Validate one chunk of raw string cells against `feed`.
 
     Args:
@@ -156,8 +176,11 @@ def validate(feed: Feed, frame: pd.DataFrame, now: datetime,
     reasons = _Reasons(frame.index)
     typed = pd.DataFrame(index=frame.index)
     for field in feed.fields:
-        raw = frame[field.name].str.strip() if field.name in frame else pd.Series(
-            "", index=frame.index, dtype=object)
+        raw = (
+            frame[field.name].str.strip()
+            if field.name in frame
+            else pd.Series("", index=frame.index, dtype=object)
+        )
         typed[field.name] = _check_field(field, raw, reasons, ref, now)
     CROSS_CHECKS[feed.name](typed, reasons, ref)
     bad = reasons.bad
@@ -170,75 +193,131 @@ def validate(feed: Feed, frame: pd.DataFrame, now: datetime,
 def _declarations_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     eid = t["entry_id"].fillna("")
     has_id = eid.str.len() == 18
-    prefix_bad = has_id & t["declare_customs_code"].notna() & (
-        eid.str.slice(0, 4) != t["declare_customs_code"])
-    r.add(prefix_bad, "entry_id " + eid + " does not start with declare_customs_code "
-          + t["declare_customs_code"].fillna(""))
+    prefix_bad = (
+        has_id
+        & t["declare_customs_code"].notna()
+        & (eid.str.slice(0, 4) != t["declare_customs_code"])
+    )
+    r.add(
+        prefix_bad,
+        "entry_id "
+        + eid
+        + " does not start with declare_customs_code "
+        + t["declare_customs_code"].fillna(""),
+    )
     flag_digit = t["ie_flag"].map({"I": "1", "E": "0"})
-    r.add(has_id & flag_digit.notna() & (eid.str.slice(8, 9) != flag_digit),
-          "entry_id " + eid + " has I/E digit (9th) that contradicts ie_flag " + t["ie_flag"])
-    for a, b in [("ts_declared", "ts_accepted"), ("ts_accepted", "ts_released"),
-                 ("ts_arrival", "ts_released"), ("ts_accepted", "ts_reviewed"),
-                 ("ts_accepted", "ts_inspection_ordered"),
-                 ("ts_inspection_ordered", "ts_inspection_done"),
-                 ("ts_inspection_done", "ts_released"), ("ts_reviewed", "ts_released"),
-                 ("ts_duty_paid", "ts_released")]:
+    r.add(
+        has_id & flag_digit.notna() & (eid.str.slice(8, 9) != flag_digit),
+        "entry_id " + eid + " has I/E digit (9th) that contradicts ie_flag " + t["ie_flag"],
+    )
+    for a, b in [
+        ("ts_declared", "ts_accepted"),
+        ("ts_accepted", "ts_released"),
+        ("ts_arrival", "ts_released"),
+        ("ts_accepted", "ts_reviewed"),
+        ("ts_accepted", "ts_inspection_ordered"),
+        ("ts_inspection_ordered", "ts_inspection_done"),
+        ("ts_inspection_done", "ts_released"),
+        ("ts_reviewed", "ts_released"),
+        ("ts_duty_paid", "ts_released"),
+    ]:
         _order(r, t, a, b)
     released = t["status"].isin(RELEASED_STATUSES)
-    r.add(released & t["ts_released"].isna(),
-          "status " + t["status"].fillna("") + " needs ts_released")
-    r.add(~released & t["status"].notna() & t["ts_released"].notna(),
-          "ts_released is set but status " + t["status"].fillna("") + " is not a release")
-    r.add(t["inspection_flag"] & (t["risk_lane"] != "RED"),
-          "inspection_flag is true but risk_lane is " + t["risk_lane"].fillna("") + " (not RED)")
-    r.add(~t["inspection_flag"] & (t["risk_lane"] == "RED"),
-          "risk_lane RED means an examination was ordered, but inspection_flag is false")
+    r.add(
+        released & t["ts_released"].isna(),
+        "status " + t["status"].fillna("") + " needs ts_released",
+    )
+    r.add(
+        ~released & t["status"].notna() & t["ts_released"].notna(),
+        "ts_released is set but status " + t["status"].fillna("") + " is not a release",
+    )
+    r.add(
+        t["inspection_flag"] & (t["risk_lane"] != "RED"),
+        "inspection_flag is true but risk_lane is " + t["risk_lane"].fillna("") + " (not RED)",
+    )
+    r.add(
+        ~t["inspection_flag"] & (t["risk_lane"] == "RED"),
+        "risk_lane RED means an examination was ordered, but inspection_flag is false",
+    )
 
 
 def _queue_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
-    r.add(t["lanes_open"] > t["lanes_max"], "lanes_open " + t["lanes_open"].astype(str)
-          + " exceeds lanes_max " + t["lanes_max"].astype(str))
-    r.add((t["operational_status"] == "CLOSED") & (t["lanes_open"] > 0),
-          "operational_status CLOSED but lanes_open is " + t["lanes_open"].astype(str))
+    r.add(
+        t["lanes_open"] > t["lanes_max"],
+        "lanes_open "
+        + t["lanes_open"].astype(str)
+        + " exceeds lanes_max "
+        + t["lanes_max"].astype(str),
+    )
+    r.add(
+        (t["operational_status"] == "CLOSED") & (t["lanes_open"] > 0),
+        "operational_status CLOSED but lanes_open is " + t["lanes_open"].astype(str),
+    )
 
 
 def _incident_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     port_d = t["port_id"].map(ref.port_district())
-    r.add(port_d.notna() & t["district_code"].notna() & (port_d != t["district_code"]),
-          "port_id " + t["port_id"].fillna("") + " is not in district "
-          + t["district_code"].fillna(""))
+    r.add(
+        port_d.notna() & t["district_code"].notna() & (port_d != t["district_code"]),
+        "port_id "
+        + t["port_id"].fillna("")
+        + " is not in district "
+        + t["district_code"].fillna(""),
+    )
     covers = ref.team_districts()
-    covered = [d in covers.get(team, frozenset()) for team, d in
-               zip(t["team_id"], t["district_code"], strict=True)]
-    r.add(t["team_id"].notna() & t["district_code"].notna() & ~pd.Series(covered, index=t.index),
-          "team " + t["team_id"].fillna("") + " does not cover district "
-          + t["district_code"].fillna(""))
+    covered = [
+        d in covers.get(team, frozenset())
+        for team, d in zip(t["team_id"], t["district_code"], strict=True)
+    ]
+    r.add(
+        t["team_id"].notna() & t["district_code"].notna() & ~pd.Series(covered, index=t.index),
+        "team "
+        + t["team_id"].fillna("")
+        + " does not cover district "
+        + t["district_code"].fillna(""),
+    )
     member_team = t["lead_member_id"].map(ref.member_team())
-    r.add(member_team.notna() & (member_team != t["team_id"]),
-          "lead_member_id " + t["lead_member_id"].fillna("") + " is not a member of "
-          + t["team_id"].fillna(""))
-    for a, b in [("reported_at", "acknowledged_at"), ("acknowledged_at", "dispatched_at"),
-                 ("dispatched_at", "mitigated_at"), ("mitigated_at", "resolved_at"),
-                 ("reported_at", "resolved_at")]:
+    r.add(
+        member_team.notna() & (member_team != t["team_id"]),
+        "lead_member_id "
+        + t["lead_member_id"].fillna("")
+        + " is not a member of "
+        + t["team_id"].fillna(""),
+    )
+    for a, b in [
+        ("reported_at", "acknowledged_at"),
+        ("acknowledged_at", "dispatched_at"),
+        ("dispatched_at", "mitigated_at"),
+        ("mitigated_at", "resolved_at"),
+        ("reported_at", "resolved_at"),
+    ]:
         _order(r, t, a, b)
     resolved = t["status"].isin({"RESOLVED", "CLOSED"})
-    r.add(resolved & t["resolved_at"].isna(),
-          "status " + t["status"].fillna("") + " needs resolved_at")
-    r.add(~resolved & t["resolved_at"].notna(),
-          "resolved_at is set but status is " + t["status"].fillna(""))
+    r.add(
+        resolved & t["resolved_at"].isna(),
+        "status " + t["status"].fillna("") + " needs resolved_at",
+    )
+    r.add(
+        ~resolved & t["resolved_at"].notna(),
+        "resolved_at is set but status is " + t["status"].fillna(""),
+    )
 
 
 def _inquiry_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
-    for a, b in [("received_at", "first_response_at"), ("first_response_at", "resolved_at"),
-                 ("received_at", "resolved_at")]:
+    for a, b in [
+        ("received_at", "first_response_at"),
+        ("first_response_at", "resolved_at"),
+        ("received_at", "resolved_at"),
+    ]:
         _order(r, t, a, b)
 
 
 def _training_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
-    r.add(t["enterprises_trained"] > t["participants"],
-          "enterprises_trained exceeds participants")
-    r.add((t["audience"] == "STAFF") & (t["enterprises_trained"] > 0),
-          "audience STAFF but enterprises_trained is above 0")
+    r.add(t["enterprises_trained"] > t["participants"], "enterprises_trained exceeds participants")
+    r.add(
+        (t["audience"] == "STAFF") & (t["enterprises_trained"] > 0),
+        "audience STAFF but enterprises_trained is above 0",
+    )
 
 
 def _no_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
@@ -246,8 +325,11 @@ def _no_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
 
 
 CROSS_CHECKS = {
-    "declarations": _declarations_rules, "queue_observations": _queue_rules,
-    "incidents": _incident_rules, "inquiries": _inquiry_rules, "trainings": _training_rules,
+    "declarations": _declarations_rules,
+    "queue_observations": _queue_rules,
+    "incidents": _incident_rules,
+    "inquiries": _inquiry_rules,
+    "trainings": _training_rules,
     "enterprises": _no_rules,
 }
 
@@ -277,7 +359,10 @@ def _derive_nothing(t: pd.DataFrame, ref: Reference) -> None:
 
 
 DERIVE = {
-    "declarations": _derive_declarations, "queue_observations": _derive_queue,
-    "incidents": _derive_nothing, "inquiries": _derive_nothing, "trainings": _derive_nothing,
+    "declarations": _derive_declarations,
+    "queue_observations": _derive_queue,
+    "incidents": _derive_nothing,
+    "inquiries": _derive_nothing,
+    "trainings": _derive_nothing,
     "enterprises": _derive_nothing,
 }

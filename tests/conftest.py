@@ -25,7 +25,8 @@ from sqlalchemy.engine import make_url
 from dashboard import db
 
 PG_ADMIN_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRED = os.environ.get("CI", "").lower() == "true" or os.environ.get("REQUIRE_SERVICES") == "1"
 # A fixed "now" (Beijing time) so validation of future timestamps is repeatable.
@@ -115,10 +116,18 @@ def pytest_setup_options():  # type: ignore[no-untyped-def]
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--window-size=1400,900",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='cc-chromium-')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,900",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='cc-chromium-')}",
+    ):
         options.add_argument(flag)
     if Path("/usr/bin/chromium").exists():
         options.binary_location = "/usr/bin/chromium"
@@ -131,7 +140,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     if REQUIRED:
         return  # under CI a missing browser must fail the browser tests, not hide them
-    reason = "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+    reason = (
+        "Chromium and chromedriver are not installed (apt-get install chromium chromium-driver)"
+    )
     for item in items:
         if "browser" in item.keywords or "dash_duo" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.skip(reason=reason))

@@ -18,8 +18,14 @@ def feed_status(engine: Engine) -> pd.DataFrame:
         DataFrame ordered by feed and district.
     """
     wm = db.feed_watermarks
-    query = select(wm.c.feed, wm.c.district_code, wm.c.rows, wm.c.newest_ts,
-                   wm.c.last_loaded_at, wm.c.last_batch_id).order_by(wm.c.feed, wm.c.district_code)
+    query = select(
+        wm.c.feed,
+        wm.c.district_code,
+        wm.c.rows,
+        wm.c.newest_ts,
+        wm.c.last_loaded_at,
+        wm.c.last_batch_id,
+    ).order_by(wm.c.feed, wm.c.district_code)
     with engine.connect() as conn:
         result = conn.execute(query)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

@@ -21,8 +21,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(args: list[str], url: str, **kw: object) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "dashboard", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, **kw)  # type: ignore
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kw,
+    )  # type: ignore
 
 
 def test_ingest_prints_one_json_line_per_file(db_url: str, tmp_path: Path) -> None:
@@ -33,8 +40,18 @@ def test_ingest_prints_one_json_line_per_file(db_url: str, tmp_path: Path) -> No
     out = run(["ingest", "declarations", str(good), str(mixed)], db_url)
     assert out.returncode == 0, out.stderr
     lines = [json.loads(x) for x in out.stdout.splitlines()]
-    assert [set(x) for x in lines] == [{"feed", "file", "rows_read", "accepted", "updated",
-                                        "duplicates", "quarantined", "batch_id"}] * 2
+    assert [set(x) for x in lines] == [
+        {
+            "feed",
+            "file",
+            "rows_read",
+            "accepted",
+            "updated",
+            "duplicates",
+            "quarantined",
+            "batch_id",
+        }
+    ] * 2
     assert (lines[0]["accepted"], lines[1]["accepted"], lines[1]["quarantined"]) == (5, 2, 1)
     again = run(["ingest", "declarations", str(good)], db_url)
     assert json.loads(again.stdout)["duplicates"] == 5
@@ -42,7 +59,8 @@ def test_ingest_prints_one_json_line_per_file(db_url: str, tmp_path: Path) -> No
     status = run(["status", "--json"], db_url)
     feeds = json.loads(status.stdout)["feeds"]
     assert {(f["feed"], f["district_code"], f["rows"]) for f in feeds} == {
-        ("declarations", "0200", 7)}
+        ("declarations", "0200", 7)
+    }
     assert feeds[0]["newest"].endswith("+08:00")
 
 
@@ -54,7 +72,8 @@ def test_whole_file_error_exits_non_zero_with_one_message(sqlite_url: str, tmp_p
     assert out.stdout == ""
     assert out.stderr.strip().splitlines() == [
         "error: book.xlsx: this is a ZIP/Excel workbook, not CSV; save it as 'CSV UTF-8' or "
-        "export JSON Lines"]
+        "export JSON Lines"
+    ]
     unknown = run(["ingest", "shipments", str(bad)], sqlite_url)
     assert unknown.returncode == 2 and "unknown feed 'shipments'" in unknown.stderr
 
@@ -65,18 +84,28 @@ def test_killed_ingest_leaves_database_as_before(db_url: str, tmp_path: Path) ->
     assert run(["ingest", "declarations", str(first)], db_url).returncode == 0
     big = write_csv(tmp_path / "big.csv", [declaration(i) for i in range(100, 200_100)])
     engine = db.make_engine(db_url)
-    tables = [db.declarations, db.ingest_batches, db.rollup_decl_daily, db.rollup_decl_hourly,
-              db.quarantine, db.feed_watermarks]
+    tables = [
+        db.declarations,
+        db.ingest_batches,
+        db.rollup_decl_daily,
+        db.rollup_decl_hourly,
+        db.quarantine,
+        db.feed_watermarks,
+    ]
 
     def counts() -> list[int]:
         with engine.connect() as conn:
-            return [conn.execute(select(func.count()).select_from(t)).scalar_one()
-                    for t in tables]
+            return [conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables]
 
     before = counts()
     env = {**os.environ, "DATABASE_URL": db_url}
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "-v", "ingest", "declarations",
-                             str(big)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "-v", "ingest", "declarations", str(big)],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stderr is not None
     for line in proc.stderr:  # wait until the first 50,000 rows are written, uncommitted
         if "rows processed" in line:

@@ -18,13 +18,20 @@ from tests.factories import BASE, columns, declaration, incident, write_csv, wri
 
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:
     """Every fact, rollup and bookkeeping row, sorted, for before/after comparisons."""
-    tables = [*db.FACT_TABLES.values(), db.quarantine, db.feed_watermarks,
-              *[t for t in db.metadata.sorted_tables if t.name.startswith("rollup_")]]
+    tables = [
+        *db.FACT_TABLES.values(),
+        db.quarantine,
+        db.feed_watermarks,
+        *[t for t in db.metadata.sorted_tables if t.name.startswith("rollup_")],
+    ]
     out = {}
     with engine.connect() as conn:
         for table in tables:
-            cols = [c for c in table.columns if c.name not in ("batch_id", "last_batch_id",
-                                                               "last_loaded_at")]
+            cols = [
+                c
+                for c in table.columns
+                if c.name not in ("batch_id", "last_batch_id", "last_loaded_at")
+            ]
             out[table.name] = sorted(tuple(map(str, r)) for r in conn.execute(select(*cols)))
     return out
 
@@ -87,7 +94,8 @@ def test_reload_is_idempotent(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_overlapping_file_and_corrected_row_update_record_and_rollups(
-        engine: Engine, tmp_path: Path) -> None:
+    engine: Engine, tmp_path: Path
+) -> None:
     first = [declaration(i, hours=2) for i in range(1, 6)]
     ingest_file(engine, "declarations", write_csv(tmp_path / "a.csv", first), now=NOW)
     corrected = declaration(3, hours=30, value=50000)
@@ -95,12 +103,16 @@ def test_overlapping_file_and_corrected_row_update_record_and_rollups(
     r = ingest_file(engine, "declarations", write_csv(tmp_path / "b.csv", second), now=NOW)
     assert (r.accepted, r.updated, r.duplicates) == (1, 1, 1)
     with engine.connect() as conn:
-        rec = conn.execute(select(db.declarations).where(
-            db.declarations.c.entry_id == corrected["entry_id"])).one()
-        daily = conn.execute(select(
-            func.sum(db.rollup_decl_daily.c.declared_n),
-            func.sum(db.rollup_decl_daily.c.declared_value_usd),
-            func.sum(db.rollup_decl_daily.c.customs_h_sum))).one()
+        rec = conn.execute(
+            select(db.declarations).where(db.declarations.c.entry_id == corrected["entry_id"])
+        ).one()
+        daily = conn.execute(
+            select(
+                func.sum(db.rollup_decl_daily.c.declared_n),
+                func.sum(db.rollup_decl_daily.c.declared_value_usd),
+                func.sum(db.rollup_decl_daily.c.customs_h_sum),
+            )
+        ).one()
         hist = conn.execute(select(func.sum(db.rollup_clearance_hist.c.customs_n))).scalar()
     assert rec.declared_value == 50000 and rec.customs_h == pytest.approx(30)
     assert daily[0] == 6 and daily[1] == pytest.approx(4 * 10000 + 50000 + 10000)
@@ -152,8 +164,10 @@ def _nothing_written(engine: Engine) -> None:
     assert count(engine, db.declarations) == 0
 
 
-@pytest.mark.parametrize("case", ["xlsx", "missing", "bytes", "too_big", "semicolon", "empty",
-                                  "unknown_feed", "not_json"])
+@pytest.mark.parametrize(
+    "case",
+    ["xlsx", "missing", "bytes", "too_big", "semicolon", "empty", "unknown_feed", "not_json"],
+)
 def test_whole_file_problems_write_nothing(engine: Engine, tmp_path: Path, case: str) -> None:
     feed, max_bytes = "declarations", None
     path = tmp_path / "f.csv"
@@ -166,7 +180,7 @@ def test_whole_file_problems_write_nothing(engine: Engine, tmp_path: Path, case:
         write_csv(path, rows)
         expect = "missing required declarations columns: currency"
     elif case == "bytes":
-        path.write_bytes("entry_id,ie_flag\n".encode() + b"\xff\xfe\xfa\x81\x30" * 10)
+        path.write_bytes(b"entry_id,ie_flag\n" + b"\xff\xfe\xfa\x81\x30" * 10)
         expect = "not readable as UTF-8 or GB18030"
     elif case == "too_big":
         write_csv(path, [declaration(i) for i in range(1, 50)])

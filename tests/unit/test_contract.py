@@ -31,8 +31,16 @@ def test_example_row_of_each_feed_is_valid(feed: str) -> None:
 
 
 def test_timestamps_with_and_without_offset_become_beijing_time() -> None:
-    values = pd.Series(["2025-03-03T01:02:00Z", "2025-03-03T09:02:00+08:00",
-                        "2025-03-03 09:02", "2025-03-03T10:02:00+09:00", "", "yesterday"])
+    values = pd.Series(
+        [
+            "2025-03-03T01:02:00Z",
+            "2025-03-03T09:02:00+08:00",
+            "2025-03-03 09:02",
+            "2025-03-03T10:02:00+09:00",
+            "",
+            "yesterday",
+        ]
+    )
     out = parse_timestamps(values)
     assert list(out[:4]) == [pd.Timestamp("2025-03-03 09:02")] * 4
     assert out[4:].isna().all()
@@ -41,9 +49,16 @@ def test_timestamps_with_and_without_offset_become_beijing_time() -> None:
 def test_codes_padded_booleans_and_reasons() -> None:
     spec = FEEDS["declarations"]
     row = {f.name: f.example for f in spec.fields}
-    rows = [dict(row, trade_mode="110", inspection_flag="否"),
-            dict(row, entry_id="020220251000000009", currency="usd", inspection_flag="maybe",
-                 ts_released="2030-01-01T00:00:00+08:00")]
+    rows = [
+        dict(row, trade_mode="110", inspection_flag="否"),
+        dict(
+            row,
+            entry_id="020220251000000009",
+            currency="usd",
+            inspection_flag="maybe",
+            ts_released="2030-01-01T00:00:00+08:00",
+        ),
+    ]
     checked = validate(spec, pd.DataFrame(rows, dtype=object), NOW)
     assert list(checked.good["trade_mode"]) == ["0110"]
     assert checked.good["inspection_flag"].tolist() == [False]
