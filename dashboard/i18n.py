@@ -120,6 +120,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "data.raw.title": ("原始行（所选）", "Raw row (selected)"),
     "data.raw.hint": ("点击表格中的一行查看完整原始内容。", "Click a row to see it in full."),
     "data.grid.empty": ("暂无数据", "No rows"),
+    "cell.newest": ("最新 {ts}", "Newest {ts}"),
+    "cell.loaded": ("入库 {ts} · {n} 行", "Loaded {ts} · {n} rows"),
+    "cell.title": (
+        "最新记录时间 {newest}；最近入库 {loaded}；记录数 {n}",
+        "Newest record {newest}; last load {loaded}; rows {n}",
+    ),
     "col.district": ("关区", "District"),
     "col.feed": ("数据源", "Feed"),
     "col.rows": ("记录数", "Rows"),
@@ -245,6 +251,13 @@ def format_ts(value: datetime | None) -> str:
     if value is None or value != value:  # NaT compares unequal to itself
         return ""
     return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_ts_short(value: datetime | None) -> str:
+    """A stored timestamp as "MM-DD HH:MM" for tight cells; "" for missing."""
+    if value is None or value != value:
+        return ""
+    return value.strftime("%m-%d %H:%M")
 
 
 def beijing_now() -> datetime:

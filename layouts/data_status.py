@@ -58,8 +58,13 @@ def _freshness_cell(row: dict[str, Any] | None, lang: str) -> html.Td:
             html.Span(t("age.none", lang), className="text-body-tertiary"),
             className=f"fresh-cell cell-{state}",
         )
+    rows = f"{row['rows']:,}"
+    title = t(
+        "cell.title", lang, newest=row["newest"] or "—", loaded=row["last_load"] or "—", n=rows
+    )
     return html.Td(
         className=f"fresh-cell cell-{row['state']}",
+        title=title,
         children=[
             html.Div(
                 [
@@ -67,11 +72,9 @@ def _freshness_cell(row: dict[str, Any] | None, lang: str) -> html.Td:
                     html.Span(row["age"], className="fresh-age"),
                 ]
             ),
-            html.Div(f"{t('col.newest', lang)} {row['newest']}", className="fresh-meta"),
+            html.Div(t("cell.newest", lang, ts=row["newest_short"]), className="fresh-meta"),
             html.Div(
-                f"{t('col.last_load', lang)} {row['last_load']} · "
-                f"{t('col.rows', lang)} {row['rows']:,}",
-                className="fresh-meta",
+                t("cell.loaded", lang, ts=row["last_load_short"], n=rows), className="fresh-meta"
             ),
         ],
     )
@@ -86,7 +89,7 @@ def batch_columns(lang: str) -> list[dict[str, Any]]:
     return [
         _col("batch_id", "col.batch", lang, minWidth=70, type="rightAligned"),
         _col("finished", "col.finished", lang, minWidth=160, sort="desc"),
-        _col("feed", "col.feed", lang, minWidth=110),
+        _col("feed", "col.feed", lang, minWidth=150),
         _col("file_name", "col.file", lang, minWidth=200, tooltipField="file_name"),
         _col("source", "col.source", lang, minWidth=90),
         *counts,

@@ -10,7 +10,15 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.i18n import district_names, feed_name, format_age, format_ts, label_or, t
+from dashboard.i18n import (
+    district_names,
+    feed_name,
+    format_age,
+    format_ts,
+    format_ts_short,
+    label_or,
+    t,
+)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -33,8 +41,9 @@ def freshness_rows(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         lang: "zh" or "en".
 
     Returns:
-        Dicts with row_id, district, feed, rows, newest, last_load, age, age_minutes, state (code)
-        and state_label.
+        Dicts with row_id, district, feed, rows, newest, last_load (full timestamps),
+        newest_short, last_load_short ("MM-DD HH:MM"), age, age_minutes, state (code) and
+        state_label.
     """
     names = district_names(lang)
     return [
@@ -47,6 +56,8 @@ def freshness_rows(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
             "rows": _int(r["rows"]) or 0,
             "newest": format_ts(r["newest_ts"]),
             "last_load": format_ts(r["last_loaded_at"]),
+            "newest_short": format_ts_short(r["newest_ts"]),
+            "last_load_short": format_ts_short(r["last_loaded_at"]),
             "age": format_age(_age(r["age_minutes"]), lang),
             "age_minutes": _age(r["age_minutes"]),
             "state": r["state"],
