@@ -33,12 +33,23 @@ from sqlalchemy import (
     inspect,
     text,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
 from dashboard.config import REFERENCE_DIR, Settings
 
 SCHEMA_VERSION = 1
 metadata = MetaData()
+# Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
+# the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
+SQLITE_TS_FORMAT = "%Y-%m-%d %H:%M:%S"
+Timestamp = DateTime().with_variant(
+    sqlite.DATETIME(
+        storage_format="%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d",
+        regexp=r"(\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)",
+    ),
+    "sqlite",
+)
 
 
 def _code(name: str, length: int = 24, **kw: Any) -> Column[Any]:
@@ -165,14 +176,14 @@ declarations = Table(
     _code("risk_lane", 6),
     Column("inspection_flag", Boolean),
     _code("status", 20),
-    Column("ts_arrival", DateTime),
-    Column("ts_declared", DateTime, nullable=False),
-    Column("ts_accepted", DateTime),
-    Column("ts_released", DateTime),
-    Column("ts_reviewed", DateTime),
-    Column("ts_duty_paid", DateTime),
-    Column("ts_inspection_ordered", DateTime),
-    Column("ts_inspection_done", DateTime),
+    Column("ts_arrival", Timestamp),
+    Column("ts_declared", Timestamp, nullable=False),
+    Column("ts_accepted", Timestamp),
+    Column("ts_released", Timestamp),
+    Column("ts_reviewed", Timestamp),
+    Column("ts_duty_paid", Timestamp),
+    Column("ts_inspection_ordered", Timestamp),
+    Column("ts_inspection_done", Timestamp),
     _code("inspection_method", 8),
     _code("inspection_result", 20),
     _code("trade_country", 2),
@@ -194,7 +205,7 @@ queue_observations = Table(
     "queue_observations",
     metadata,
     _code("port_id", 12, primary_key=True),
-    Column("observed_at", DateTime, primary_key=True),
+    Column("observed_at", Timestamp, primary_key=True),
     _code("direction", 3, primary_key=True),
     _code("lane_type", 16, primary_key=True),
     Column("lanes_open", Integer),
@@ -217,11 +228,11 @@ incidents = Table(
     _code("category", 32),
     _code("severity", 3),
     _code("status", 12),
-    Column("reported_at", DateTime, nullable=False),
-    Column("acknowledged_at", DateTime),
-    Column("dispatched_at", DateTime),
-    Column("mitigated_at", DateTime),
-    Column("resolved_at", DateTime),
+    Column("reported_at", Timestamp, nullable=False),
+    Column("acknowledged_at", Timestamp),
+    Column("dispatched_at", Timestamp),
+    Column("mitigated_at", Timestamp),
+    Column("resolved_at", Timestamp),
     _code("team_id", 12),
     _code("lead_member_id", 16),
     Column("title", Text),
@@ -239,9 +250,9 @@ inquiries = Table(
     _code("topic", 24),
     _code("district_code", 4),
     _code("first_contact_unit", 4),
-    Column("received_at", DateTime, nullable=False),
-    Column("first_response_at", DateTime),
-    Column("resolved_at", DateTime),
+    Column("received_at", Timestamp, nullable=False),
+    Column("first_response_at", Timestamp),
+    Column("resolved_at", Timestamp),
     Column("resolved_first_contact", Boolean),
     Column("published_qa", Boolean),
     _code("escalated_incident_id", 40),
@@ -257,7 +268,7 @@ trainings = Table(
     _code("type", 24),
     _code("audience", 12),
     _code("district_code", 4),
-    Column("start_at", DateTime, nullable=False),
+    Column("start_at", Timestamp, nullable=False),
     Column("duration_h", Float),
     Column("participants", Integer),
     Column("enterprises_trained", Integer),
@@ -271,7 +282,7 @@ enterprises = Table(
     _code("enterprise_uscc", 18, primary_key=True),
     _code("home_district", 4),
     _code("credit_tier", 24),
-    Column("registered_at", DateTime, nullable=False),
+    Column("registered_at", Timestamp, nullable=False),
     *_loaded(),
 )
 
@@ -299,8 +310,8 @@ ingest_batches = Table(
     Column("updated", Integer),
     Column("duplicates", Integer),
     Column("quarantined", Integer),
-    Column("started_at", DateTime),
-    Column("finished_at", DateTime),
+    Column("started_at", Timestamp),
+    Column("finished_at", Timestamp),
 )
 quarantine = Table(
     "quarantine",
@@ -319,9 +330,9 @@ feed_watermarks = Table(
     _code("feed", 24, primary_key=True),
     _code("district_code", 4, primary_key=True),
     Column("rows", BigInteger, nullable=False),
-    Column("newest_ts", DateTime),
+    Column("newest_ts", Timestamp),
     Column("last_batch_id", Integer),
-    Column("last_loaded_at", DateTime),
+    Column("last_loaded_at", Timestamp),
 )
 app_meta = Table(
     "app_meta",
@@ -370,7 +381,7 @@ rollup_decl_daily = _rollup(
 )
 rollup_decl_hourly = _rollup(
     "rollup_decl_hourly",
-    Column("hour", DateTime, primary_key=True),
+    Column("hour", Timestamp, primary_key=True),
     _DECL_KEYS,
     {"declared_n": Integer, "declared_value_usd": Float, "released_n": Integer},
 )
@@ -394,7 +405,7 @@ rollup_clearance_hist = _rollup(
 )
 rollup_queue_hourly = _rollup(
     "rollup_queue_hourly",
-    Column("hour", DateTime, primary_key=True),
+    Column("hour", Timestamp, primary_key=True),
     ("port_id", "direction", "lane_type"),
     {
         "obs_n": Integer,

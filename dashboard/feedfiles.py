@@ -14,12 +14,16 @@ import codecs
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import csv as pacsv
 
 from dashboard.contract import Feed
 
@@ -37,8 +41,8 @@ class Chunk:
     """Up to CHUNK_ROWS records of one file."""
 
     frame: pd.DataFrame
-    line_no: list[int]
-    raw: list[str]
+    line_no: Sequence[int]
+    raw_row: Callable[[int], str]
     broken: list[tuple[int, str, str]] = field(default_factory=list)
 
 
@@ -156,22 +160,71 @@ def _frame(feed: Feed, header: list[str], rows: list[list[str]]) -> pd.DataFrame
     wanted = [c for c in feed.columns if c in header]
     pos = {c: header.index(c) for c in wanted}
     data = {c: [r[pos[c]] for r in rows] for c in wanted}
-    return pd.DataFrame(data, dtype=object)
+    return pd.DataFrame(data, dtype="str")
 
 
 def _csv_chunks(feed: Feed, path: Path, encoding: str) -> Iterator[Chunk]:
-    fh = path.open(encoding=encoding, newline="")
-    reader = csv.reader(fh)
-    header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
+    with path.open(encoding=encoding, newline="") as fh:
+        header = [h.strip().lstrip("\ufeff") for h in next(csv.reader(fh), [])]
     if not header or header == [""]:
-        fh.close()
         raise FileError(f"{path.name}: empty file, no header row")
     _check_columns(feed, header, path.name)
-    return _csv_iter(feed, fh, reader, header)
+    table = _arrow_table(path, encoding, header)
+    if table is None:  # some row has the wrong number of fields: the exact, slower reader
+        return _csv_iter(feed, path, encoding, header)
+    return _arrow_iter(feed, table)
 
 
-def _csv_iter(feed: Feed, fh: Any, reader: Any, header: list[str]) -> Iterator[Chunk]:
-    with fh:
+def _arrow_table(path: Path, encoding: str, header: list[str]) -> pa.Table | None:
+    """The whole file parsed by Arrow's C++ CSV reader, all columns as strings.
+
+    Returns None when any row has the wrong number of fields: those rows must be quarantined
+    with exact line numbers, which the line-by-line reader gives.
+    """
+    invalid: list[object] = []
+
+    def on_invalid(row: object) -> str:
+        invalid.append(row)
+        return "skip"
+
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding=encoding.replace("utf-8-sig", "utf8"),
+                                       column_names=header, skip_rows=1),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(
+            column_types={c: pa.string() for c in header}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False),
+    )
+    return None if invalid else table
+
+
+def _arrow_iter(feed: Feed, table: pa.Table) -> Iterator[Chunk]:
+    """Chunks of the Arrow table; line numbers count newlines inside quoted values."""
+    embedded = np.zeros(table.num_rows, dtype=np.int64)
+    for name in table.column_names:
+        embedded += pc.count_substring(table[name], "\n").to_numpy(zero_copy_only=False)
+    line_no = 2 + np.arange(table.num_rows) + np.concatenate(([0], np.cumsum(embedded)[:-1]))
+    wanted = [c for c in feed.columns if c in table.column_names]
+    for start in range(0, table.num_rows, CHUNK_ROWS):
+        part = table.slice(start, CHUNK_ROWS)
+        frame = part.select(wanted).to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow",
+                                                                                     np.nan))
+        yield Chunk(frame, line_no[start:start + part.num_rows].tolist(), _arrow_raw(part), [])
+
+
+def _arrow_raw(part: pa.Table) -> Callable[[int], str]:
+    def raw(i: int) -> str:
+        return json.dumps({k: v[0] for k, v in part.slice(i, 1).to_pydict().items()},
+                          ensure_ascii=False)
+
+    return raw
+
+
+def _csv_iter(feed: Feed, path: Path, encoding: str, header: list[str]) -> Iterator[Chunk]:
+    with path.open(encoding=encoding, newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
         rows: list[list[str]] = []
         lines: list[int] = []
         broken: list[tuple[int, str, str]] = []
@@ -181,15 +234,9 @@ def _csv_iter(feed: Feed, fh: Any, reader: Any, header: list[str]) -> Iterator[C
             if not record or record == [""]:
                 continue
             if len(record) != len(header):
-                raw = json.dumps(record, ensure_ascii=False)
-                broken.append(
-                    (
-                        start,
-                        f"row has {len(record)} fields but the header has "
-                        f"{len(header)} (check quoting of commas)",
-                        raw,
-                    )
-                )
+                reason = (f"row has {len(record)} fields but the header has {len(header)} "
+                          "(check quoting of commas)")
+                broken.append((start, reason, json.dumps(record, ensure_ascii=False)))
             else:
                 rows.append(record)
                 lines.append(start)
@@ -200,14 +247,11 @@ def _csv_iter(feed: Feed, fh: Any, reader: Any, header: list[str]) -> Iterator[C
             yield _csv_chunk(feed, header, rows, lines, broken)
 
 
-def _csv_chunk(
-    feed: Feed,
-    header: list[str],
-    rows: list[list[str]],
-    lines: list[int],
-    broken: list[tuple[int, str, str]],
-) -> Chunk:
-    raw = [json.dumps(dict(zip(header, r, strict=True)), ensure_ascii=False) for r in rows]
+def _csv_chunk(feed: Feed, header: list[str], rows: list[list[str]], lines: list[int],
+               broken: list[tuple[int, str, str]]) -> Chunk:
+    def raw(i: int) -> str:
+        return json.dumps(dict(zip(header, rows[i], strict=True)), ensure_ascii=False)
+
     return Chunk(_frame(feed, header, rows), lines, raw, broken)
 
 
@@ -260,30 +304,31 @@ def _jsonl_iter(feed: Feed, path: Path, encoding: str) -> Iterator[Chunk]:
                 lines.append(number)
                 raws.append(text)
             if len(records) + len(broken) >= CHUNK_ROWS:
-                yield _records_chunk(feed, records, lines, raws, broken)
+                yield _records_chunk(feed, records, lines, raws.__getitem__, broken)
                 records, lines, raws, broken = [], [], [], []
     if records or broken:
-        yield _records_chunk(feed, records, lines, raws, broken)
+        yield _records_chunk(feed, records, lines, raws.__getitem__, broken)
 
 
 def _records_chunk(
     feed: Feed,
     records: list[dict[str, str]],
     lines: list[int],
-    raws: list[str],
+    raw_of: Callable[[int], str],
     broken: list[tuple[int, str, str]],
 ) -> Chunk:
-    frame = pd.DataFrame({c: [r.get(c, "") for r in records] for c in feed.columns}, dtype=object)
+    frame = pd.DataFrame({c: [r.get(c, "") for r in records] for c in feed.columns}, dtype="str")
     missing = [[c for c in feed.required if c not in r] for r in records]
     if any(missing):
         keep = [i for i, m in enumerate(missing) if not m]
         for i, m in enumerate(missing):
             if m:
-                broken.append((lines[i], f"missing required fields: {', '.join(m)}", raws[i]))
+                broken.append((lines[i], f"missing required fields: {', '.join(m)}", raw_of(i)))
         frame = frame.iloc[keep].reset_index(drop=True)
         lines = [lines[i] for i in keep]
-        raws = [raws[i] for i in keep]
-    return Chunk(frame, lines, raws, broken)
+        kept_raw = raw_of
+        return Chunk(frame, lines, lambda j: kept_raw(keep[j]), broken)
+    return Chunk(frame, lines, raw_of, broken)
 
 
 def records_chunks(feed: Feed, records: list[dict[str, str]]) -> Iterator[Chunk]:
@@ -300,6 +345,6 @@ def records_chunks(feed: Feed, records: list[dict[str, str]]) -> Iterator[Chunk]
             feed,
             [{k: _cell(v) for k, v in r.items()} for r in part],
             list(range(start + 1, start + len(part) + 1)),
-            [json.dumps(r, ensure_ascii=False, default=str) for r in part],
+            lambda i, part=part: json.dumps(part[i], ensure_ascii=False, default=str),  # type: ignore[misc]
             [],
         )

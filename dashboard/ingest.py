@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import Engine, select, tuple_, update
+from sqlalchemy import Engine, Table, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from dashboard import db, rollups
@@ -195,7 +195,7 @@ def _load_chunk(
     result.rows_read += len(chunk.frame) + len(chunk.broken)
     checked = validate(feed, chunk.frame, now)
     bad = [
-        (int(chunk.line_no[i]), str(checked.bad_reasons[i]), chunk.raw[i])
+        (int(chunk.line_no[i]), str(checked.bad_reasons[i]), chunk.raw_row(i))
         for i in checked.bad_index
     ]
     _quarantine(conn, feed, result, bad + chunk.broken)
@@ -204,11 +204,10 @@ def _load_chunk(
         return
     good["row_hash"] = row_hashes(good, feed.columns)
     good = _collapse_repeats(good, feed, result)
-    existing = _existing(conn, feed, good)
+    table = db.FACT_TABLES[feed.name]
+    known = _stored(conn, table, feed.key, good, [*feed.key, "row_hash"])
     merged = good.merge(
-        existing[[*feed.key, "row_hash"]].rename(columns={"row_hash": "old_hash"}),
-        on=list(feed.key),
-        how="left",
+        known.rename(columns={"row_hash": "old_hash"}), on=list(feed.key), how="left"
     )
     is_new = merged["old_hash"].isna().to_numpy()
     is_dup = (~is_new) & (merged["old_hash"] == merged["row_hash"]).to_numpy()
@@ -220,14 +219,13 @@ def _load_chunk(
     if fresh.empty:
         return
     changed_keys = merged.loc[is_upd, list(feed.key)]
-    old = existing.merge(changed_keys, on=list(feed.key), how="inner")
-    table = db.FACT_TABLES[feed.name]
+    old = _stored(conn, table, feed.key, changed_keys, [c.name for c in table.columns])
     delete_keys(conn, table, feed.key, changed_keys)
     fresh = fresh.assign(batch_id=result.batch_id)
     bulk_insert(conn, table, fresh)
     change = rollups.combine(
         rollups.deltas(feed.name, fresh, +1),
-        rollups.deltas(feed.name, rollups.typed_from_db(table, old), -1),
+        rollups.deltas(feed.name, old, -1),
     )
     rollups.apply(conn, change)
     _watermarks(conn, feed, good, is_new, result)
@@ -250,25 +248,22 @@ def _collapse_repeats(good: pd.DataFrame, feed: Feed, result: BatchResult) -> pd
     return good[last]
 
 
-def _existing(conn: Connection, feed: Feed, good: pd.DataFrame) -> pd.DataFrame:
-    """Stored rows with the same keys as `good` (all columns, for rollup subtraction)."""
-    table = db.FACT_TABLES[feed.name]
-    parts: list[pd.DataFrame] = []
-    keys = good[list(feed.key)]
+def _stored(conn: Connection, table: Table, key: tuple[str, ...], keys: pd.DataFrame,
+            columns: list[str]) -> pd.DataFrame:
+    """`columns` of the stored rows whose key matches a row of `keys` (typed)."""
+    parts: list[pd.DataFrame] = [pd.DataFrame(columns=columns)]
+    wanted = [table.c[c] for c in columns]
     for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
         part = keys.iloc[start : start + KEY_LOOKUP_CHUNK]
-        if len(feed.key) == 1:
-            cond = table.c[feed.key[0]].in_(part[feed.key[0]].tolist())
+        if len(key) == 1:
+            cond = table.c[key[0]].in_(part[key[0]].tolist())
         else:
-            cond = tuple_(*[table.c[k] for k in feed.key]).in_(
-                [tuple(_py(v) for v in row) for row in part.itertuples(index=False)]
+            cond = tuple_(*[table.c[k] for k in key]).in_(
+                [tuple(_py(v) for v in row) for row in part[list(key)].itertuples(index=False)]
             )
-        res = conn.execute(select(table).where(cond))
-        rows = res.fetchall()
+        rows = conn.execute(select(*wanted).where(cond)).fetchall()
         if rows:
-            parts.append(pd.DataFrame(rows, columns=list(res.keys())))
-    if not parts:
-        parts.append(pd.DataFrame(columns=[c.name for c in table.columns]))
+            parts.append(pd.DataFrame(rows, columns=columns))
     return rollups.typed_from_db(table, pd.concat(parts, ignore_index=True))
 
 

@@ -15,21 +15,22 @@ import pandas as pd
 from sqlalchemy import Table, delete, tuple_
 from sqlalchemy.engine import Connection
 
+from dashboard.db import SQLITE_TS_FORMAT
+
 DELETE_CHUNK = 2000
 
 
 def row_hashes(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
     """A 64-bit content hash per row over the contract columns (signed, for BIGINT)."""
     present = [c for c in columns if c in frame]
-    hashed = pd.util.hash_pandas_object(frame[present].astype(str), index=False)
+    hashed = pd.util.hash_pandas_object(frame[present], index=False)
     return pd.Series(hashed.to_numpy().view(np.int64), index=frame.index)
 
 
 def _sqlite_ts(values: pd.Series) -> np.ndarray:
-    arr = values.to_numpy(dtype="datetime64[us]")
-    text = np.datetime_as_string(arr, unit="us").astype(object)
-    text = np.array([None if t == "NaT" else t.replace("T", " ") for t in text], dtype=object)
-    return text
+    """Text timestamps in db.SQLITE_TS_FORMAT (None for NaT)."""
+    text = values.dt.strftime(SQLITE_TS_FORMAT)
+    return text.astype(object).where(values.notna(), None).to_numpy()
 
 
 def _nullable(values: pd.Series, missing: pd.Series) -> np.ndarray:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -364,35 +365,49 @@ def combine(a: Deltas, b: Deltas) -> Deltas:
     return out
 
 
-def _records(table: Table, frame: pd.DataFrame) -> list[dict[str, object]]:
-    time_col = table.primary_key.columns.values()[0].name
-    frame = frame.copy()
-    if time_col in ("day", "month"):
-        frame[time_col] = pd.to_datetime(frame[time_col]).dt.date
-    else:
-        frame[time_col] = pd.to_datetime(frame[time_col]).dt.to_pydatetime()
-    for col in table.columns:
-        if not col.primary_key:
-            is_int = col.type.python_type is int
-            frame[col.name] = (
-                frame[col.name].round().astype("int64") if is_int else frame[col.name].astype(float)
-            )
-    return frame.astype(object).to_dict("records")
-
-
 def apply(conn: Connection, changes: Deltas) -> None:
-    """Add `changes` to the rollup tables (upsert with col = col + excluded.col)."""
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    """Add `changes` to the rollup tables (upsert with col = col + excluded.col).
+
+    Runs as one driver-level executemany per table: rollup upkeep sits on the ingest hot
+    path and SQLAlchemy's per-row parameter processing would dominate it.
+    """
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
     for table, frame in changes.items():
         if frame.empty:
             continue
         keys = [c.name for c in table.primary_key.columns]
         measures = [c.name for c in table.columns if not c.primary_key]
-        stmt = insert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=keys, set_={m: table.c[m] + stmt.excluded[m] for m in measures}
-        )
-        conn.execute(stmt, _records(table, frame))
+        names = keys + measures
+        sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+               f"VALUES ({', '.join(mark for _ in names)}) "
+               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+               + ", ".join(f"{m} = {table.name}.{m} + excluded.{m}" for m in measures))
+        conn.exec_driver_sql(sql, _rows(conn, table, frame, names))
+
+
+def _rows(conn: Connection, table: Table, frame: pd.DataFrame,
+          names: list[str]) -> list[tuple[Any, ...]]:
+    """Parameter tuples in `names` order, with driver-friendly Python values."""
+    time_col = names[0]
+    stamps = pd.to_datetime(frame[time_col])
+    columns: list[list[Any]] = []
+    for name in names:
+        if name == time_col:
+            if time_col in ("day", "month"):
+                values = [d.date().isoformat() if conn.dialect.name == "sqlite" else d.date()
+                          for d in stamps]
+            elif conn.dialect.name == "sqlite":
+                values = stamps.dt.strftime(db.SQLITE_TS_FORMAT).tolist()
+            else:
+                values = stamps.dt.to_pydatetime().tolist()
+            columns.append(values)
+        elif table.c[name].primary_key:
+            columns.append(frame[name].tolist())
+        elif table.c[name].type.python_type is int:
+            columns.append(frame[name].round().astype("int64").tolist())
+        else:
+            columns.append(frame[name].astype(float).tolist())
+    return list(zip(*columns, strict=True))
 
 
 def rebuild(engine: Engine, feeds: list[str] | None = None, chunk_rows: int = 200_000) -> None:

@@ -9,6 +9,7 @@ a known trade mode code"). Nothing here touches the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +27,24 @@ FUTURE_SLACK = timedelta(minutes=10)
 OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
 
 
+Message = str | Callable[[pd.Series], pd.Series]
+
+
+def _text(*parts: str | pd.Series) -> Callable[[pd.Series], pd.Series]:
+    """A lazy message: literal parts and column values (cut to 60 characters) concatenated."""
+
+    def build(mask: pd.Series) -> pd.Series:
+        out = pd.Series("", index=mask.index[mask.to_numpy()], dtype=object)
+        for part in parts:
+            if isinstance(part, pd.Series):
+                out = out + part[mask].astype(object).fillna("").astype(str).str.slice(0, 60)
+            else:
+                out = out + part
+        return out
+
+    return build
+
+
 @dataclass
 class Checked:
     """Result of validating one chunk: typed good rows and bad rows with reasons."""
@@ -41,11 +60,19 @@ class _Reasons:
     def __init__(self, index: pd.Index) -> None:
         self.text = pd.Series("", index=index, dtype=object)
 
-    def add(self, mask: pd.Series, message: pd.Series | str) -> None:
+    def add(self, mask: pd.Series, message: Message) -> None:
+        """Add `message` to the rows where `mask` is true.
+
+        `message` is a string or a function of the masked row positions returning one string
+        per row; it is only built for failing rows, so valid chunks pay nothing for it.
+        """
+        mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
-        msg = message[mask] if isinstance(message, pd.Series) else message
-        current = self.text[mask]
+        msg = message(mask) if callable(message) else message
+        if isinstance(msg, pd.Series):
+            msg = msg.astype(object).to_numpy()
+        current = self.text[mask].to_numpy()
         self.text.loc[mask] = np.where(current == "", msg, current + "; " + msg)
 
     @property
@@ -69,7 +96,7 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
     if naive.any():
         parsed = pd.to_datetime(values[naive], format="ISO8601", errors="coerce")
         out.loc[naive] = parsed.astype("datetime64[us]")
-    return out
+    return out.dt.floor("s")
 
 
 def _normalise_code(field: Field, values: pd.Series) -> pd.Series:
@@ -93,10 +120,7 @@ def _check_field(
             bad = ~empty & ~raw.str.fullmatch(field.pattern)
             reasons.add(
                 bad,
-                field.name
-                + " '"
-                + raw.str.slice(0, 40)
-                + f"' does not match the format {field.pattern}",
+                _text(field.name, " '", raw, f"' does not match the format {field.pattern}"),
             )
         return raw.where(~empty, None)
     if field.kind == "code":
@@ -104,49 +128,49 @@ def _check_field(
         allowed = ref.code_set(field.codes or "")
         bad = ~empty & ~values.isin(allowed)
         label = (field.codes or "").replace("_", " ")
-        reasons.add(bad, field.name + " " + raw.str.slice(0, 40) + f" is not a known {label} code")
+        reasons.add(bad, _text(field.name, " ", raw, f" is not a known {label} code"))
         return values.where(~empty, None)
     if field.kind in {"int", "float"}:
-        nums = pd.to_numeric(raw.where(~empty, None), errors="coerce")
-        reasons.add(
-            ~empty & nums.isna(), field.name + " '" + raw.str.slice(0, 40) + "' is not a number"
-        )
+        nums = pd.to_numeric(raw.where(~empty, None), errors="coerce").astype("float64")
+        reasons.add(~empty & nums.isna(), _text(field.name, " '", raw, "' is not a number"))
         if field.kind == "int":
             frac = ~nums.isna() & (nums % 1 != 0)
-            reasons.add(frac, field.name + " " + raw + " is not a whole number")
+            reasons.add(frac, _text(field.name, " ", raw, " is not a whole number"))
         lo = -np.inf if field.min is None else field.min
         hi = np.inf if field.max is None else field.max
         out_of_range = ~nums.isna() & ((nums < lo) | (nums > hi))
         unit = f" {field.unit}" if field.unit else ""
         reasons.add(
             out_of_range,
-            field.name + " " + raw + f" is outside the allowed range {lo:g} to {hi:g}{unit}",
+            _text(field.name, " ", raw, f" is outside the allowed range {lo:g} to {hi:g}{unit}"),
         )
         return nums
     if field.kind == "bool":
         low = raw.str.lower()
         reasons.add(
             ~empty & ~low.isin(TRUE | FALSE),
-            field.name + " '" + raw.str.slice(0, 20) + "' is not true/false",
+            _text(field.name, " '", raw, "' is not true/false"),
         )
         return low.isin(TRUE)
     # timestamps
     ts = parse_timestamps(raw)
     reasons.add(
         ~empty & ts.isna(),
-        field.name + " '" + raw.str.slice(0, 40) + "' is not an ISO-8601 timestamp",
+        _text(field.name, " '", raw, "' is not an ISO-8601 timestamp"),
     )
     limit = pd.Timestamp(now) + FUTURE_SLACK
     reasons.add(
         ts.notna() & (ts > limit),
-        field.name
-        + " "
-        + raw
-        + " is in the future (now "
-        + pd.Timestamp(now).isoformat()
-        + " Beijing time)",
+        _text(
+            field.name,
+            " ",
+            raw,
+            " is in the future (now ",
+            pd.Timestamp(now).isoformat(),
+            " Beijing time)",
+        ),
     )
-    reasons.add(ts.notna() & (ts < EARLIEST), field.name + " " + raw + " is before 2000")
+    reasons.add(ts.notna() & (ts < EARLIEST), _text(field.name, " ", raw, " is before 2000"))
     return ts
 
 
@@ -185,7 +209,8 @@ def validate(
     CROSS_CHECKS[feed.name](typed, reasons, ref)
     bad = reasons.bad
     good = typed[~bad].copy()
-    DERIVE[feed.name](good, ref)
+    if not good.empty:
+        DERIVE[feed.name](good, ref)
     return Checked(good=good, bad_index=frame.index[bad.to_numpy()], bad_reasons=reasons.text[bad])
 
 
@@ -200,15 +225,17 @@ def _declarations_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     )
     r.add(
         prefix_bad,
-        "entry_id "
-        + eid
-        + " does not start with declare_customs_code "
-        + t["declare_customs_code"].fillna(""),
+        _text(
+            "entry_id ",
+            eid,
+            " does not start with declare_customs_code ",
+            t["declare_customs_code"].fillna(""),
+        ),
     )
     flag_digit = t["ie_flag"].map({"I": "1", "E": "0"})
     r.add(
         has_id & flag_digit.notna() & (eid.str.slice(8, 9) != flag_digit),
-        "entry_id " + eid + " has I/E digit (9th) that contradicts ie_flag " + t["ie_flag"],
+        _text("entry_id ", eid, " has I/E digit (9th) that contradicts ie_flag ", t["ie_flag"]),
     )
     for a, b in [
         ("ts_declared", "ts_accepted"),
@@ -225,15 +252,15 @@ def _declarations_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     released = t["status"].isin(RELEASED_STATUSES)
     r.add(
         released & t["ts_released"].isna(),
-        "status " + t["status"].fillna("") + " needs ts_released",
+        _text("status ", t["status"].fillna(""), " needs ts_released"),
     )
     r.add(
         ~released & t["status"].notna() & t["ts_released"].notna(),
-        "ts_released is set but status " + t["status"].fillna("") + " is not a release",
+        _text("ts_released is set but status ", t["status"].fillna(""), " is not a release"),
     )
     r.add(
         t["inspection_flag"] & (t["risk_lane"] != "RED"),
-        "inspection_flag is true but risk_lane is " + t["risk_lane"].fillna("") + " (not RED)",
+        _text("inspection_flag is true but risk_lane is ", t["risk_lane"].fillna(""), " (not RED)"),
     )
     r.add(
         ~t["inspection_flag"] & (t["risk_lane"] == "RED"),
@@ -244,14 +271,16 @@ def _declarations_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
 def _queue_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     r.add(
         t["lanes_open"] > t["lanes_max"],
-        "lanes_open "
-        + t["lanes_open"].astype(str)
-        + " exceeds lanes_max "
-        + t["lanes_max"].astype(str),
+        _text(
+            "lanes_open ",
+            t["lanes_open"].astype(str),
+            " exceeds lanes_max ",
+            t["lanes_max"].astype(str),
+        ),
     )
     r.add(
         (t["operational_status"] == "CLOSED") & (t["lanes_open"] > 0),
-        "operational_status CLOSED but lanes_open is " + t["lanes_open"].astype(str),
+        _text("operational_status CLOSED but lanes_open is ", t["lanes_open"].astype(str)),
     )
 
 
@@ -259,10 +288,12 @@ def _incident_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     port_d = t["port_id"].map(ref.port_district())
     r.add(
         port_d.notna() & t["district_code"].notna() & (port_d != t["district_code"]),
-        "port_id "
-        + t["port_id"].fillna("")
-        + " is not in district "
-        + t["district_code"].fillna(""),
+        _text(
+            "port_id ",
+            t["port_id"].fillna(""),
+            " is not in district ",
+            t["district_code"].fillna(""),
+        ),
     )
     covers = ref.team_districts()
     covered = [
@@ -271,18 +302,22 @@ def _incident_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     ]
     r.add(
         t["team_id"].notna() & t["district_code"].notna() & ~pd.Series(covered, index=t.index),
-        "team "
-        + t["team_id"].fillna("")
-        + " does not cover district "
-        + t["district_code"].fillna(""),
+        _text(
+            "team ",
+            t["team_id"].fillna(""),
+            " does not cover district ",
+            t["district_code"].fillna(""),
+        ),
     )
     member_team = t["lead_member_id"].map(ref.member_team())
     r.add(
         member_team.notna() & (member_team != t["team_id"]),
-        "lead_member_id "
-        + t["lead_member_id"].fillna("")
-        + " is not a member of "
-        + t["team_id"].fillna(""),
+        _text(
+            "lead_member_id ",
+            t["lead_member_id"].fillna(""),
+            " is not a member of ",
+            t["team_id"].fillna(""),
+        ),
     )
     for a, b in [
         ("reported_at", "acknowledged_at"),
@@ -295,11 +330,11 @@ def _incident_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     resolved = t["status"].isin({"RESOLVED", "CLOSED"})
     r.add(
         resolved & t["resolved_at"].isna(),
-        "status " + t["status"].fillna("") + " needs resolved_at",
+        _text("status ", t["status"].fillna(""), " needs resolved_at"),
     )
     r.add(
         ~resolved & t["resolved_at"].notna(),
-        "resolved_at is set but status is " + t["status"].fillna(""),
+        _text("resolved_at is set but status is ", t["status"].fillna("")),
     )
 
 
