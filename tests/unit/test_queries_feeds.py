@@ -158,3 +158,31 @@ def test_cached_facades_follow_the_data_version(
         assert dict(zip(states["district_code"], states["state"], strict=True)) == EXPECTED_STATES
         assert len(feeds.cached_feed_freshness(sqlite_engine, NOW, 15, 60)) == 24
         cache.clear()
+
+
+@pytest.mark.redis
+def test_cached_facades_share_results_through_redis(
+    sqlite_engine: Engine, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two app instances (think: two gunicorn workers) share one memoized result."""
+    import redis
+
+    calls: list[int] = []
+    real = feeds.recent_batches
+
+    def counting(bind: Engine, limit: int) -> object:
+        calls.append(limit)
+        return real(bind, limit)
+
+    monkeypatch.setattr(feeds, "recent_batches", counting)
+    seed_feeds(sqlite_engine, NOW)
+    settings = Settings(cache_type="RedisCache", cache_redis_url=redis_url)
+    first, second = Flask("worker1"), Flask("worker2")
+    init_cache(first, settings)
+    init_cache(second, settings)
+    with first.app_context():
+        a = feeds.cached_recent_batches(sqlite_engine, 10)
+    with second.app_context():
+        b = feeds.cached_recent_batches(sqlite_engine, 10)
+    assert calls == [10] and a.equals(b)
+    assert redis.Redis.from_url(redis_url).keys("customs:*")
