@@ -55,7 +55,7 @@ server = app.server
 
 def main(argv: list[str] | None = None) -> None:
     """Run the demo: schema, demo data on first start, live simulator, local server."""
-    from dashboard import db, demo, simulate
+    from dashboard import db, demo, simulate  # demo-only modules; gunicorn workers skip them
 
     parser = argparse.ArgumentParser(description="Customs command dashboard (demo server)")
     parser.add_argument("--port", type=int, default=None, help="port (default $PORT or 8050)")
