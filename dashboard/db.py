@@ -197,6 +197,7 @@ declarations = Table(
     Column("overall_h", Float),
     Column("customs_h", Float),
     *_loaded(),
+    sqlite_with_rowid=False,  # clustered on entry_id: no separate key index to maintain
 )
 Index("ix_declarations_ts", declarations.c.ts_declared, declarations.c.entry_id)
 Index("ix_declarations_port_ts", declarations.c.port_id, declarations.c.ts_declared)

@@ -248,20 +248,25 @@ def _collapse_repeats(good: pd.DataFrame, feed: Feed, result: BatchResult) -> pd
     return good[last]
 
 
-def _stored(conn: Connection, table: Table, key: tuple[str, ...], keys: pd.DataFrame,
-            columns: list[str]) -> pd.DataFrame:
+def _stored(
+    conn: Connection, table: Table, key: tuple[str, ...], keys: pd.DataFrame, columns: list[str]
+) -> pd.DataFrame:
     """`columns` of the stored rows whose key matches a row of `keys` (typed)."""
     parts: list[pd.DataFrame] = [pd.DataFrame(columns=columns)]
     wanted = [table.c[c] for c in columns]
     for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
         part = keys.iloc[start : start + KEY_LOOKUP_CHUNK]
-        if len(key) == 1:
-            cond = table.c[key[0]].in_(part[key[0]].tolist())
+        if len(key) == 1:  # driver-level IN: SQLAlchemy's per-value compile costs more here
+            values = part[key[0]].tolist()
+            mark = "%s" if conn.dialect.name == "postgresql" else "?"
+            sql = (f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key[0]} IN "
+                   f"({', '.join([mark] * len(values))})")
+            rows = conn.exec_driver_sql(sql, tuple(values)).fetchall()
         else:
             cond = tuple_(*[table.c[k] for k in key]).in_(
                 [tuple(_py(v) for v in row) for row in part[list(key)].itertuples(index=False)]
             )
-        rows = conn.execute(select(*wanted).where(cond)).fetchall()
+            rows = conn.execute(select(*wanted).where(cond)).fetchall()
         if rows:
             parts.append(pd.DataFrame(rows, columns=columns))
     return rollups.typed_from_db(table, pd.concat(parts, ignore_index=True))
