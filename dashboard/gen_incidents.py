@@ -115,10 +115,17 @@ def _port_weights() -> np.ndarray:
     return out
 
 
-def incident_timelines(days: np.ndarray, seed: int, scale: float) -> pd.DataFrame:
+def incident_timelines(
+    days: np.ndarray, seed: int, scale: float, *, escalations: bool = True
+) -> pd.DataFrame:
     """Planned life of every incident reported on `days` (times in wall seconds).
 
-    Includes ENTERPRISE_COMPLAINT incidents escalated from that day's inquiries.
+    Args:
+        days: day numbers.
+        seed: generator seed.
+        scale: volume scale.
+        escalations: include the ENTERPRISE_COMPLAINT incidents escalated from that day's
+            inquiries (they never affect a port, so the queue model leaves them out).
     """
     days = np.asarray(days, dtype=np.int64)
     season = [_season(days, d) for d in range(len(DISTRICTS))]
@@ -164,9 +171,10 @@ def incident_timelines(days: np.ndarray, seed: int, scale: float) -> pd.DataFram
         }
     )
     frame = _plan(frame, u[5:], z)
-    esc = inquiry_timelines(days, seed, scale)
-    esc = esc[esc["escalate"].to_numpy()]
-    if len(esc):
+    esc = inquiry_timelines(days, seed, scale) if escalations else None
+    if esc is not None:
+        esc = esc[esc["escalate"].to_numpy()]
+    if esc is not None and len(esc):
         e = pd.DataFrame(
             {
                 "day": esc["day"].to_numpy(),

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from dashboard.contract import FEEDS
 from dashboard.gen_common import DAY, days_covering, to_wall
@@ -71,7 +73,10 @@ def _incidents(start_s: int, end_s: int, now_s: int, seed: int, scale: float) ->
 
 
 def _queues(start_s: int, end_s: int, now_s: int, seed: int, scale: float) -> pd.DataFrame:
-    effects = port_effects(_incidents_tl(start_s - INCIDENT_LOOKBACK, end_s, seed, scale))
+    tl = incident_timelines(
+        days_covering(start_s - INCIDENT_LOOKBACK, end_s), seed, scale, escalations=False
+    )
+    effects = port_effects(tl)
     obs = observations(start_s, end_s, now_s, seed, effects)
     if obs.empty:
         return pd.DataFrame(columns=FEEDS["queue_observations"].columns)
@@ -160,14 +165,21 @@ def generate_frames(
     }
 
 
-def _csv_column(values: np.ndarray) -> np.ndarray:
-    """Quote the cells of one column that need it (comma, quote, line break)."""
-    if not any(ch in "\x1f".join(values) for ch in ',"\n\r'):
-        return values
-    text = pd.Series(values, dtype=object)
-    special = text.str.contains(r'[",\r\n]', regex=True)
-    text[special] = '"' + text[special].str.replace('"', '""', regex=False) + '"'
-    return text.to_numpy(dtype=object)
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV through Arrow's C++ writer: unquoted cells, or every text cell quoted when some
+    cell holds a comma, quote or line break (a valid RFC 4180 file either way)."""
+    table = pa.table(
+        {
+            c: pa.array(frame[c].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+            for c in frame.columns
+        }
+    )
+    try:
+        options = pa_csv.WriteOptions(quoting_style="none", quoting_header="none")
+        pa_csv.write_csv(table, path, write_options=options)
+    except pa.ArrowInvalid:
+        options = pa_csv.WriteOptions(quoting_style="needed", quoting_header="none")
+        pa_csv.write_csv(table, path, write_options=options)
 
 
 def write_feed(frame: pd.DataFrame, path: Path) -> int:
@@ -189,15 +201,7 @@ def write_feed(frame: pd.DataFrame, path: Path) -> int:
         raise ValueError(f"{path.name}: feed files must end in .csv or .jsonl")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        cols = [
-            _csv_column(frame[c].fillna("").to_numpy(dtype=object)).tolist() for c in frame.columns
-        ]
-        lines = map(",".join, zip(*cols, strict=True))
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            fh.write(",".join(frame.columns) + "\n")
-            if len(frame):
-                fh.write("\n".join(lines))
-                fh.write("\n")
+        _write_csv(frame, path)
         return len(frame)
     import orjson
 

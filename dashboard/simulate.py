@@ -45,6 +45,7 @@ from dashboard.ingest import BatchResult, beijing_now, ingest_records
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_S = 5.0
 PICKUP_DAYS = 45  # declarations older than this are not looked for on start
+CLOSING_DAYS = 5  # released exports close within this many days
 SERVICE_LOOKBACK = 30 * DAY
 DECL_EVENTS = [
     "accepted",
@@ -82,8 +83,8 @@ class SimState:
 
 
 def in_process_declarations(engine: Engine, since: datetime) -> pd.DataFrame:
-    """Declarations lodged since `since` that may still change: not yet released (or
-    released exports, which close later), and not ended.
+    """Declarations lodged since `since` that may still change: not yet released and not
+    ended, or exports released in the last five days (they close after one to four days).
 
     Returns:
         Columns entry_id and ts_declared.
@@ -92,10 +93,11 @@ def in_process_declarations(engine: Engine, since: datetime) -> pd.DataFrame:
         "SELECT entry_id, ts_declared FROM declarations"
         " WHERE ts_declared >= :since"
         " AND status NOT IN ('RELEASED_GUARANTEE', 'CLOSED', 'REJECTED', 'CANCELLED')"
-        " AND NOT (status = 'RELEASED' AND ie_flag = 'I')"
+        " AND NOT (status = 'RELEASED' AND (ie_flag = 'I' OR ts_released < :closing))"
     )
+    closing = since + timedelta(days=PICKUP_DAYS - CLOSING_DAYS)
     with engine.connect() as conn:
-        rows = conn.execute(sql, {"since": since}).fetchall()
+        rows = conn.execute(sql, {"since": since, "closing": closing}).fetchall()
     return pd.DataFrame(rows, columns=["entry_id", "ts_declared"])
 
 
@@ -261,7 +263,9 @@ def _queue_rows(last: int, now_s: int, seed: int, scale: float, first: bool) -> 
     if (now_s - now_s % SLOT) < start:
         return pd.DataFrame()
     effects = port_effects(
-        incident_timelines(days_covering(start - INCIDENT_LOOKBACK, now_s + 1), seed, scale)
+        incident_timelines(
+            days_covering(start - INCIDENT_LOOKBACK, now_s + 1), seed, scale, escalations=False
+        )
     )
     obs = observations(start, now_s + 1, now_s, seed, effects)
     return materialize_queues(obs) if len(obs) else pd.DataFrame()
