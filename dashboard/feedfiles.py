@@ -189,12 +189,15 @@ def _arrow_table(path: Path, encoding: str, header: list[str]) -> pa.Table | Non
 
     table = pacsv.read_csv(
         path,
-        read_options=pacsv.ReadOptions(encoding=encoding.replace("utf-8-sig", "utf8"),
-                                       column_names=header, skip_rows=1),
+        read_options=pacsv.ReadOptions(
+            encoding=encoding.replace("utf-8-sig", "utf8"), column_names=header, skip_rows=1
+        ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in header}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False),
+            column_types={c: pa.string() for c in header},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
     return None if invalid else table
 
@@ -208,15 +211,17 @@ def _arrow_iter(feed: Feed, table: pa.Table) -> Iterator[Chunk]:
     wanted = [c for c in feed.columns if c in table.column_names]
     for start in range(0, table.num_rows, CHUNK_ROWS):
         part = table.slice(start, CHUNK_ROWS)
-        frame = part.select(wanted).to_pandas(types_mapper=lambda _t: pd.StringDtype("pyarrow",
-                                                                                     np.nan))
-        yield Chunk(frame, line_no[start:start + part.num_rows].tolist(), _arrow_raw(part), [])
+        frame = part.select(wanted).to_pandas(
+            types_mapper=lambda _t: pd.StringDtype("pyarrow", np.nan)
+        )
+        yield Chunk(frame, line_no[start : start + part.num_rows].tolist(), _arrow_raw(part), [])
 
 
 def _arrow_raw(part: pa.Table) -> Callable[[int], str]:
     def raw(i: int) -> str:
-        return json.dumps({k: v[0] for k, v in part.slice(i, 1).to_pydict().items()},
-                          ensure_ascii=False)
+        return json.dumps(
+            {k: v[0] for k, v in part.slice(i, 1).to_pydict().items()}, ensure_ascii=False
+        )
 
     return raw
 
@@ -234,8 +239,10 @@ def _csv_iter(feed: Feed, path: Path, encoding: str, header: list[str]) -> Itera
             if not record or record == [""]:
                 continue
             if len(record) != len(header):
-                reason = (f"row has {len(record)} fields but the header has {len(header)} "
-                          "(check quoting of commas)")
+                reason = (
+                    f"row has {len(record)} fields but the header has {len(header)} "
+                    "(check quoting of commas)"
+                )
                 broken.append((start, reason, json.dumps(record, ensure_ascii=False)))
             else:
                 rows.append(record)
@@ -247,8 +254,13 @@ def _csv_iter(feed: Feed, path: Path, encoding: str, header: list[str]) -> Itera
             yield _csv_chunk(feed, header, rows, lines, broken)
 
 
-def _csv_chunk(feed: Feed, header: list[str], rows: list[list[str]], lines: list[int],
-               broken: list[tuple[int, str, str]]) -> Chunk:
+def _csv_chunk(
+    feed: Feed,
+    header: list[str],
+    rows: list[list[str]],
+    lines: list[int],
+    broken: list[tuple[int, str, str]],
+) -> Chunk:
     def raw(i: int) -> str:
         return json.dumps(dict(zip(header, rows[i], strict=True)), ensure_ascii=False)
 

@@ -259,8 +259,10 @@ def _stored(
         if len(key) == 1:  # driver-level IN: SQLAlchemy's per-value compile costs more here
             values = part[key[0]].tolist()
             mark = "%s" if conn.dialect.name == "postgresql" else "?"
-            sql = (f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key[0]} IN "
-                   f"({', '.join([mark] * len(values))})")
+            sql = (
+                f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key[0]} IN "
+                f"({', '.join([mark] * len(values))})"
+            )
             rows = conn.exec_driver_sql(sql, tuple(values)).fetchall()
         else:
             cond = tuple_(*[table.c[k] for k in key]).in_(

@@ -25,8 +25,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Table, delete, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import db
@@ -378,15 +376,18 @@ def apply(conn: Connection, changes: Deltas) -> None:
         keys = [c.name for c in table.primary_key.columns]
         measures = [c.name for c in table.columns if not c.primary_key]
         names = keys + measures
-        sql = (f"INSERT INTO {table.name} ({', '.join(names)}) "
-               f"VALUES ({', '.join(mark for _ in names)}) "
-               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
-               + ", ".join(f"{m} = {table.name}.{m} + excluded.{m}" for m in measures))
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(names)}) "
+            f"VALUES ({', '.join(mark for _ in names)}) "
+            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+            + ", ".join(f"{m} = {table.name}.{m} + excluded.{m}" for m in measures)
+        )
         conn.exec_driver_sql(sql, _rows(conn, table, frame, names))
 
 
-def _rows(conn: Connection, table: Table, frame: pd.DataFrame,
-          names: list[str]) -> list[tuple[Any, ...]]:
+def _rows(
+    conn: Connection, table: Table, frame: pd.DataFrame, names: list[str]
+) -> list[tuple[Any, ...]]:
     """Parameter tuples in `names` order, with driver-friendly Python values."""
     time_col = names[0]
     stamps = pd.to_datetime(frame[time_col])
@@ -394,8 +395,10 @@ def _rows(conn: Connection, table: Table, frame: pd.DataFrame,
     for name in names:
         if name == time_col:
             if time_col in ("day", "month"):
-                values = [d.date().isoformat() if conn.dialect.name == "sqlite" else d.date()
-                          for d in stamps]
+                values = [
+                    d.date().isoformat() if conn.dialect.name == "sqlite" else d.date()
+                    for d in stamps
+                ]
             elif conn.dialect.name == "sqlite":
                 values = stamps.dt.strftime(db.SQLITE_TS_FORMAT).tolist()
             else:
