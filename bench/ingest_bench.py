@@ -40,6 +40,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "declarations.csv"
         write_sample("declarations", args.rows, args.seed, path, beijing_now())
+        file_mb = round(path.stat().st_size / 1e6, 1)
         url = args.url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine = db.make_engine(url)
         db.create_schema(engine)
@@ -51,14 +52,20 @@ def main() -> None:
         again = time.perf_counter() - again
         engine.dispose()
     out = {
-        "bench": "ingest", "engine": url.split(":", 1)[0], "rows": result.rows_read,
-        "accepted": result.accepted, "seconds": round(wall, 2), "cpu_seconds": round(cpu, 2),
-        "rows_per_s": round(result.rows_read / wall), "rows_per_cpu_s": round(
-            result.rows_read / cpu),
-        "reload_duplicates": repeat.duplicates, "reload_seconds": round(again, 2),
-        "file_mb": round(path.stat().st_size / 1e6, 1) if path.exists() else None,
+        "bench": "ingest",
+        "engine": url.split(":", 1)[0],
+        "rows": result.rows_read,
+        "accepted": result.accepted,
+        "seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "rows_per_s": round(result.rows_read / wall),
+        "rows_per_cpu_s": round(result.rows_read / cpu),
+        "reload_duplicates": repeat.duplicates,
+        "reload_seconds": round(again, 2),
+        "file_mb": file_mb,
         "machine": f"{platform.node()} {os.cpu_count()} cpu {platform.machine()}",
-        "python": platform.python_version(), "date": datetime.now().isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "date": datetime.now().isoformat(timespec="seconds"),
         "command": "python bench/ingest_bench.py " + " ".join(sys.argv[1:]),
     }
     print(json.dumps(out))
