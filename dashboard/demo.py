@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -129,21 +130,37 @@ def ensure_demo_data(
             progress(f"bringing records open at {until:%Y-%m-%d %H:%M} up to date")
             rows += resend_changed(engine, until, now)
         rows += _load_register(engine, folder, seed, scale, now, firms_since)
-        for a, b in _months(start, now):
-            done = (a - start).total_seconds() / total
-            progress(f"generating {a:%Y-%m} ... {done:.0%}")
-            for feed in PERIOD_FEEDS:
-                frame = generate_feed(feed, a, b, seed=seed, scale=scale, now=now)
-                if frame.empty:
-                    continue
-                path = folder / f"{feed}-{a:%Y%m%d}.csv"
-                write_feed(frame, path)
-                rows += ingest_file(engine, feed, path, source="generator", now=now).accepted
-                path.unlink()
-            record_watermark(engine, b, seed, scale)
+        months = _months(start, now)
+        # One helper thread writes the next month's files while this one is loaded: the
+        # numpy/Arrow work and SQLite's writes release the GIL, so two cores overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-gen") as pool:
+            pending = pool.submit(_write_month, folder, *months[0], seed, scale, now)
+            for i, (a, b) in enumerate(months):
+                files = pending.result()
+                if i + 1 < len(months):
+                    pending = pool.submit(_write_month, folder, *months[i + 1], seed, scale, now)
+                progress(f"generating {a:%Y-%m} ... {(a - start).total_seconds() / total:.0%}")
+                for feed, path in files:
+                    rows += ingest_file(engine, feed, path, source="generator", now=now).accepted
+                    path.unlink()
+                record_watermark(engine, b, seed, scale)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     progress(f"demo data loaded up to {now:%Y-%m-%d %H:%M} ... 100% ({rows:,} rows sent)")
+
+
+def _write_month(
+    folder: Path, start: datetime, end: datetime, seed: int, scale: float, now: datetime
+) -> list[tuple[str, Path]]:
+    """Generate one period's feeds and write them as contract CSV files."""
+    files = []
+    for feed in PERIOD_FEEDS:
+        frame = generate_feed(feed, start, end, seed=seed, scale=scale, now=now)
+        if len(frame):
+            path = folder / f"{feed}-{start:%Y%m%d%H%M}.csv"
+            write_feed(frame, path)
+            files.append((feed, path))
+    return files
 
 
 def _load_register(

@@ -298,14 +298,24 @@ def _send(engine: Engine, feed: str, frame: pd.DataFrame, now: datetime) -> Batc
 
 
 def run(settings: Settings, stop: threading.Event, interval_s: float) -> None:
-    """The simulator loop: tick, sleep, repeat until `stop` is set. Never raises."""
+    """The simulator loop: tick, sleep, repeat until `stop` is set. Never raises.
+
+    It stays idle while the database holds no demo data (no watermark): synthetic rows
+    must never be mixed into real district feeds.
+    """
     engine = db.engine_from_settings(settings)
     state: SimState | None = None
+    idle_logged = False
     while not stop.is_set():
         started = time.monotonic()
         try:
-            now = beijing_now()
-            state = tick(engine, now, state or start_state(engine, now, settings))
+            if state is None and demo_world(engine, settings)[2] is None:
+                if not idle_logged:
+                    log.info("simulator idle: this database holds no demo data")
+                    idle_logged = True
+            else:
+                now = beijing_now()
+                state = tick(engine, now, state or start_state(engine, now, settings))
         except Exception:  # noqa: BLE001 - the live feed must never take the app down
             log.exception("simulator tick failed; retrying in %.0f s", interval_s)
         stop.wait(max(0.5, interval_s - (time.monotonic() - started)))

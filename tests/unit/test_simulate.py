@@ -17,7 +17,7 @@ from sqlalchemy import Engine, text
 from dashboard import db, simulate
 from dashboard.config import Settings
 from dashboard.contract import RELEASED_STATUSES
-from dashboard.demo import WATERMARK_KEY, ensure_demo_data
+from dashboard.demo import WATERMARK_KEY, ensure_demo_data, record_watermark
 from dashboard.gen_common import to_wall
 from dashboard.gen_declarations import materialize
 from dashboard.gen_enterprises import register
@@ -144,6 +144,10 @@ def test_background_thread_logs_errors_and_keeps_running(
 
     monkeypatch.setattr(simulate, "start_state", broken)
     settings = Settings(database_url=sqlite_url, extra={"simulate_interval_s": 0.01})
+    engine = db.make_engine(sqlite_url)
+    db.create_schema(engine)
+    record_watermark(engine, NOW, 1, 0.01)  # a demo database
+    engine.dispose()
     with caplog.at_level(logging.ERROR, logger="dashboard.simulate"):
         thread = simulate.start_background(settings)
         deadline = time.monotonic() + 5
@@ -154,3 +158,16 @@ def test_background_thread_logs_errors_and_keeps_running(
         thread.join(timeout=5)
     assert len(calls) >= 2 and not thread.is_alive()
     assert "simulator tick failed" in caplog.text
+
+
+def test_background_thread_stays_idle_without_demo_data(
+    sqlite_engine: Engine, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(database_url=sqlite_url, extra={"simulate_interval_s": 0.01})
+    with caplog.at_level(logging.INFO, logger="dashboard.simulate"):
+        thread = simulate.start_background(settings)
+        time.sleep(0.3)
+        thread.stop_event.set()  # type: ignore[attr-defined]
+        thread.join(timeout=5)
+    assert "simulator idle" in caplog.text
+    assert _batches(sqlite_engine, "simulator").empty
