@@ -57,7 +57,7 @@ class Settings:
     ingest_max_bytes: int = 1024 * 1024 * 1024
     freshness_late_minutes: int = 15
     freshness_stale_minutes: int = 60
-    demo_scale: float = 0.06
+    demo_scale: float = 0.04
     demo_history_days: int = 730
     simulate: bool = True
     debug: bool = False

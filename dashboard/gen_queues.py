@@ -25,6 +25,7 @@ from dashboard.gen_common import DAY, HOUR, codes, fmt_float, fmt_int, fmt_ts, u
 SLOT = 15 * 60
 SLOTS_PER_DAY = DAY // SLOT
 FINE_WINDOW = 7 * DAY
+HOURLY_WINDOW = 90 * DAY  # hourly slots for the last 90 days, 3-hourly before that
 SERVICE_PER_LANE_H = {"SEAPORT": 40.0, "AIRPORT": 30.0, "BONDED_ZONE": 24.0, "RAIL_PORT": 20.0}
 # fmt: off
 DEMAND = {
@@ -101,7 +102,8 @@ def observations(
     start_s: int, end_s: int, now_s: int, seed: int, effects: pd.DataFrame
 ) -> pd.DataFrame:
     """Queue observations in [start, end) up to now: 15-minute slots in the week before
-    `now`, hourly slots before that.
+    `now`, hourly slots in the 90 days before that, 6-hourly slots earlier (keeps two years
+    of demo history small; rollups are hourly either way).
 
     Args:
         start_s, end_s: period, wall seconds.
@@ -131,7 +133,8 @@ def observations(
     )
     ser = np.broadcast_to(np.arange(n_ser)[None, :, None], t.shape)
     fine = t >= now_s - FINE_WINDOW
-    keep = (t >= start_s) & (t < end_s) & (t <= now_s) & (fine | (t % HOUR == 0))
+    hourly = (t >= now_s - HOURLY_WINDOW) & (t % HOUR == 0)
+    keep = (t >= start_s) & (t < end_s) & (t <= now_s) & (fine | hourly | (t % (6 * HOUR) == 0))
     keep &= noise[:, 2] < 2.878  # about 0.2 % of observations missing (sensor gaps)
     t, ser = t[keep], ser[keep]
     n0, n1 = noise[:, 0][keep], noise[:, 1][keep]
@@ -216,7 +219,7 @@ def _mmc(demand: np.ndarray, mu: np.ndarray, c: np.ndarray) -> tuple[np.ndarray,
     a = lam / mu
     term = np.ones_like(a)
     total = np.zeros_like(a)
-    for k in range(int(cf.max())):  # one pass per possible lane count, never per row
+    for k in range(int(cf.max()) if cf.size else 0):  # one pass per lane count, never per row
         total += np.where(k < cf, term, 0.0)
         term = np.where(k < cf, term * a / (k + 1), term)
     tail = term / (1 - lam / capacity)

@@ -94,3 +94,14 @@ def test_a_database_with_real_data_is_left_alone(
     ensure_demo_data(engine, SETTINGS, progress=lines.append, now=NOW)
     assert "not generated" in lines[0]
     assert _count(engine, "SELECT COUNT(*) FROM declarations") == 50
+
+
+def test_restart_within_the_same_quarter_hour(sqlite_engine: Engine, feeds_dir: Path) -> None:
+    """A restart a minute later has no new queue slot to generate and must not fail."""
+    first = NOW + timedelta(minutes=1)
+    ensure_demo_data(sqlite_engine, SETTINGS, progress=lambda _m: None, now=first)
+    before = _count(sqlite_engine, "SELECT COUNT(*) FROM queue_observations")
+    ensure_demo_data(
+        sqlite_engine, SETTINGS, progress=lambda _m: None, now=first + timedelta(minutes=1)
+    )
+    assert _count(sqlite_engine, "SELECT COUNT(*) FROM queue_observations") == before
