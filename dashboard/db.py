@@ -563,6 +563,9 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
                 raise
         else:
             with conn.begin():
+                # One writer at a time, as on SQLite: concurrent batches would otherwise race
+                # on the watermark and metadata rows they both replace.
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7900100)")
                 yield conn
 
 

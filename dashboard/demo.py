@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from dashboard import db
 from dashboard.config import DATA_DIR, Settings
@@ -27,6 +27,7 @@ from dashboard.gen_common import to_wall
 from dashboard.gen_enterprises import register
 from dashboard.generate import DEFAULT_SEED, generate_feed, write_feed
 from dashboard.ingest import beijing_now, ingest_file
+from dashboard.queries import demo_state
 
 WATERMARK_KEY = "demo_generated_until"
 SEED_KEY = "demo_seed"
@@ -64,17 +65,6 @@ def record_watermark(engine: Engine, until: datetime, seed: int, scale: float) -
         db.set_meta(conn, SCALE_KEY, repr(scale))
 
 
-def _has_declarations(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        return bool(
-            conn.execute(
-                select(func.count()).select_from(
-                    select(db.declarations.c.entry_id).limit(1).subquery()
-                )
-            ).scalar()
-        )
-
-
 def _months(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     """[start, end) cut at month boundaries."""
     out = []
@@ -107,7 +97,7 @@ def ensure_demo_data(
     now = (now or beijing_now()).replace(microsecond=0)
     seed, scale, until = demo_world(engine, settings)
     if until is None:
-        if _has_declarations(engine):
+        if demo_state.has_declarations(engine):
             progress("database already holds declarations; demo history not generated")
             return
         start = (now - timedelta(days=settings.demo_history_days)).replace(

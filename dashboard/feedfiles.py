@@ -29,7 +29,7 @@ from dashboard.contract import Feed
 
 CHUNK_ROWS = 50_000
 SNIFF_BYTES = 1 << 16
-csv.field_size_limit(min(sys.maxsize, 1 << 24))
+FIELD_LIMIT = 1 << 24  # 16 MB per field for the exact reader
 
 
 class FileError(Exception):
@@ -187,18 +187,23 @@ def _arrow_table(path: Path, encoding: str, header: list[str]) -> pa.Table | Non
         invalid.append(row)
         return "skip"
 
-    table = pacsv.read_csv(
-        path,
-        read_options=pacsv.ReadOptions(
-            encoding=encoding.replace("utf-8-sig", "utf8"), column_names=header, skip_rows=1
-        ),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in header},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    )
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                encoding=encoding.replace("utf-8-sig", "utf8"), column_names=header, skip_rows=1
+            ),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):  # e.g. one enormous field: read exactly
+        return None
     return None if invalid else table
 
 
@@ -227,6 +232,7 @@ def _arrow_raw(part: pa.Table) -> Callable[[int], str]:
 
 
 def _csv_iter(feed: Feed, path: Path, encoding: str, header: list[str]) -> Iterator[Chunk]:
+    csv.field_size_limit(min(sys.maxsize, FIELD_LIMIT))
     with path.open(encoding=encoding, newline="") as fh:
         reader = csv.reader(fh)
         next(reader)
@@ -236,7 +242,7 @@ def _csv_iter(feed: Feed, path: Path, encoding: str, header: list[str]) -> Itera
         last_line = reader.line_num
         for record in reader:
             start, last_line = last_line + 1, reader.line_num
-            if not record or record == [""]:
+            if not record:  # a truly blank line is not a record
                 continue
             if len(record) != len(header):
                 reason = (
@@ -292,6 +298,17 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _json_object(text: str) -> tuple[dict[str, Any] | None, str]:
+    """The JSON object on one line, or None and the reason it is not one."""
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"line is not valid JSON: {exc.msg} at column {exc.colno}"
+    if not isinstance(obj, dict):
+        return None, "line is JSON but not an object {...}"
+    return obj, ""
+
+
 def _jsonl_iter(feed: Feed, path: Path, encoding: str) -> Iterator[Chunk]:
     records: list[dict[str, str]] = []
     lines: list[int] = []
@@ -302,16 +319,10 @@ def _jsonl_iter(feed: Feed, path: Path, encoding: str) -> Iterator[Chunk]:
             text = line.rstrip("\r\n").lstrip("\ufeff")
             if not text.strip():
                 continue
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                broken.append(
-                    (number, f"line is not valid JSON: {exc.msg} at column {exc.colno}", text)
-                )
-                obj = None
-            if obj is not None and not isinstance(obj, dict):
-                broken.append((number, "line is JSON but not an object {...}", text))
-            elif isinstance(obj, dict):
+            obj, reason = _json_object(text)
+            if obj is None:
+                broken.append((number, reason, text))
+            else:
                 records.append({k: _cell(v) for k, v in obj.items()})
                 lines.append(number)
                 raws.append(text)

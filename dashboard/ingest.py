@@ -185,7 +185,8 @@ def _run_batch(
                 finished_at=beijing_now(),
             )
         )
-        db.set_meta(conn, "data_version", str(batch_id))
+        if result.accepted or result.updated or result.quarantined:
+            db.set_meta(conn, "data_version", str(batch_id))  # caches keyed on it expire
     return result
 
 

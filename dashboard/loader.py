@@ -1,8 +1,8 @@
 """Fast bulk writes of typed fact rows, for SQLite (executemany) and PostgreSQL (COPY).
 
 Kept apart from ingest's bookkeeping because this is the one place that knows how each
-driver wants its values: SQLite gets timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff' text (the
-exact form SQLAlchemy writes and compares), PostgreSQL gets a binary-safe COPY stream.
+driver wants its values: SQLite gets timestamps as 'YYYY-MM-DD HH:MM:SS' text (db.SQLITE_TS_FORMAT,
+the exact form SQLAlchemy writes and compares), PostgreSQL gets a binary-safe COPY stream.
 """
 
 from __future__ import annotations

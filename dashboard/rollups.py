@@ -5,8 +5,9 @@ Beijing time) and a few dimensions. `deltas(feed, rows, sign)` turns a set of fa
 into additive changes (+1 for new rows, -1 for the old version of an updated row), and
 `apply` adds them with one `INSERT ... ON CONFLICT DO UPDATE SET x = x + excluded.x` per
 table, inside the ingest transaction. Because all measures are sums, a rollup equals the
-same aggregate computed from the raw rows at every commit; `rebuild` recomputes them from
-scratch for repair.
+same aggregate computed from the raw rows at every commit: counts exactly, float sums
+(values, hours) up to floating-point rounding (relative 1e-12 after many updates);
+`rebuild` recomputes them from scratch for repair.
 
 Declaration rollups count a declaration on the day it was declared (declared_*, inspected,
 red) and, separately, on the day it was released (released_*, clearance hours). Clearance

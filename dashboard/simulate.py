@@ -23,7 +23,7 @@ from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine
 
 from dashboard import db
 from dashboard.config import Settings
@@ -41,6 +41,7 @@ from dashboard.gen_service import (
 )
 from dashboard.generate import INCIDENT_LOOKBACK
 from dashboard.ingest import BatchResult, beijing_now, ingest_records
+from dashboard.queries import demo_state
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_S = 5.0
@@ -83,34 +84,9 @@ class SimState:
 
 
 def in_process_declarations(engine: Engine, since: datetime) -> pd.DataFrame:
-    """Declarations lodged since `since` that may still change: not yet released and not
-    ended, or exports released in the last five days (they close after one to four days).
-
-    Returns:
-        Columns entry_id and ts_declared.
-    """
-    sql = text(
-        "SELECT entry_id, ts_declared FROM declarations"
-        " WHERE ts_declared >= :since"
-        " AND status NOT IN ('RELEASED_GUARANTEE', 'CLOSED', 'REJECTED', 'CANCELLED')"
-        " AND NOT (status = 'RELEASED' AND (ie_flag = 'I' OR ts_released < :closing))"
-    )
+    """Declarations lodged since `since` that may still change (see queries.demo_state)."""
     closing = since + timedelta(days=PICKUP_DAYS - CLOSING_DAYS)
-    with engine.connect() as conn:
-        rows = conn.execute(sql, {"since": since, "closing": closing}).fetchall()
-    return pd.DataFrame(rows, columns=["entry_id", "ts_declared"])
-
-
-def stored_ids(engine: Engine, feed: str, since: datetime) -> set[str]:
-    """Ids of the incidents or inquiries stored since `since` (only those can be updated)."""
-    key, time_col = {
-        "incidents": ("incident_id", "reported_at"),
-        "inquiries": ("inquiry_id", "received_at"),
-    }[feed]
-    table = db.FACT_TABLES[feed]
-    with engine.connect() as conn:
-        rows = conn.execute(select(table.c[key]).where(table.c[time_col] >= since))
-        return {r[0] for r in rows}
+    return demo_state.in_process_declarations(engine, since, closing)
 
 
 def _pending(tl: pd.DataFrame, now_s: int) -> pd.DataFrame:
@@ -154,9 +130,9 @@ def start_state(
     service_days = days_covering(last - SERVICE_LOOKBACK, last)
     since_service = from_wall(last - SERVICE_LOOKBACK)
     inc = incident_timelines(service_days, seed, scale)
-    inc = inc[inc["incident_id"].isin(stored_ids(engine, "incidents", since_service))]
+    inc = inc[inc["incident_id"].isin(demo_state.stored_ids(engine, "incidents", since_service))]
     inq = inquiry_timelines(service_days, seed, scale)
-    inq = inq[inq["inquiry_id"].isin(stored_ids(engine, "inquiries", since_service))]
+    inq = inq[inq["inquiry_id"].isin(demo_state.stored_ids(engine, "inquiries", since_service))]
     return SimState(
         seed=seed,
         scale=scale,

@@ -24,7 +24,7 @@ FALSE = {"false", "0", "n", "no", "f", "否"}
 TZ = "Asia/Shanghai"
 EARLIEST = pd.Timestamp("2000-01-01")
 FUTURE_SLACK = timedelta(minutes=10)
-OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
+OFFSET_RE = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 
 
 Message = str | Callable[[pd.Series], pd.Series]
@@ -94,9 +94,21 @@ def parse_timestamps(values: pd.Series) -> pd.Series:
         parsed = pd.to_datetime(values[aware], format="ISO8601", utc=True, errors="coerce")
         out.loc[aware] = parsed.dt.tz_convert(TZ).dt.tz_localize(None).astype("datetime64[us]")
     if naive.any():
-        parsed = pd.to_datetime(values[naive], format="ISO8601", errors="coerce")
-        out.loc[naive] = parsed.astype("datetime64[us]")
+        try:
+            parsed = pd.to_datetime(values[naive], format="ISO8601", errors="coerce")
+            out.loc[naive] = parsed.astype("datetime64[us]")
+        except (TypeError, ValueError):  # an offset form we do not recognise: parse one by one
+            out.loc[naive] = [_one_naive(v) for v in values[naive]]
     return out.dt.floor("s")
+
+
+def _one_naive(value: str) -> pd.Timestamp:
+    """One timestamp without a recognised offset; NaT unless it parses as naive."""
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return pd.NaT
+    return pd.NaT if ts.tzinfo is not None else ts
 
 
 def _normalise_code(field: Field, values: pd.Series) -> pd.Series:

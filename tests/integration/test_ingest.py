@@ -211,3 +211,42 @@ def test_watermarks_track_rows_and_newest(engine: Engine) -> None:
         wm = {r.district_code: r for r in conn.execute(select(db.feed_watermarks))}
     assert wm["0200"].rows == 3 and wm["0100"].rows == 1
     assert wm["0200"].newest_ts == BASE + timedelta(minutes=17 * 3)
+
+
+def test_hour_only_offset_and_z(engine: Engine) -> None:
+    rows = [declaration(1), declaration(2)]
+    rows[0]["ts_arrival"] = rows[0]["ts_arrival"].replace("+08:00", "+08")
+    rows[1]["ts_arrival"] = "2026-03-01T21:00:00Z"  # 05:00 Beijing time
+    r = ingest_records(engine, "declarations", rows, name="t", source="test", now=NOW)
+    assert (r.accepted, r.quarantined) == (2, 0)
+    with engine.connect() as conn:
+        arrivals = sorted(conn.execute(select(db.declarations.c.ts_arrival)).scalars())
+    assert [a.strftime("%H:%M") for a in arrivals] == ["05:00", "05:17"]
+
+
+def test_blank_and_empty_string_lines_keep_count_and_line_numbers(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rows = [declaration(i) for i in range(1, 5)]
+    rows[3]["trade_mode"] = "0999"
+    path = write_csv(tmp_path / "d.csv", rows[:2])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('\n""\n')  # line 4 blank (not a record), line 5 a one-field record
+    write_csv(tmp_path / "tail.csv", rows[2:])
+    tail = (tmp_path / "tail.csv").read_text(encoding="utf-8").split("\n", 1)[1]
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(tail)  # lines 6 and 7
+    r = ingest_file(engine, "declarations", path, now=NOW)
+    assert (r.rows_read, r.accepted, r.quarantined) == (5, 3, 2)
+    with engine.connect() as conn:
+        q = conn.execute(select(db.quarantine).order_by(db.quarantine.c.line_no)).fetchall()
+    assert [row.line_no for row in q] == [5, 7]
+    assert "0999" in q[1].reason
+
+
+def test_json_null_line_is_quarantined_not_lost(engine: Engine, tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "d.jsonl", [declaration(1)])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("null\n")
+    r = ingest_file(engine, "declarations", path, now=NOW)
+    assert (r.rows_read, r.accepted, r.quarantined) == (2, 1, 1)
