@@ -566,6 +566,10 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
                 # One writer at a time, as on SQLite: concurrent batches would otherwise race
                 # on the watermark and metadata rows they both replace.
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7900100)")
+                # Ingest only ever looks rows up by key. Tables filled inside this very
+                # transaction have no statistics yet, and the planner would scan them whole
+                # for every key lookup (quadratic in the batch size).
+                conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
                 yield conn
 
 

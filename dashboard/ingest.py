@@ -270,14 +270,19 @@ def _stored(
         rows = conn.execute(query).fetchall()
         found = rollups.typed_from_db(table, pd.DataFrame(rows, columns=columns))
         return found.merge(keys[list(key)].drop_duplicates(), on=list(key), how="inner")
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    postgres = conn.dialect.name == "postgresql"
     for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
         values = keys[key[0]].iloc[start : start + KEY_LOOKUP_CHUNK].tolist()
-        sql = (
-            f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key[0]} IN "
-            f"({', '.join([mark] * len(values))})"
-        )  # driver-level IN: SQLAlchemy's per-value compile costs more than the query
-        rows = conn.exec_driver_sql(sql, tuple(values)).fetchall()
+        if postgres:  # one array parameter; the index is used even before ANALYZE
+            sql = f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key[0]} = ANY(%s)"
+            params: tuple[Any, ...] = (values,)
+        else:  # driver-level IN: SQLAlchemy's per-value compile costs more than the query
+            sql = (
+                f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key[0]} IN "
+                f"({', '.join(['?'] * len(values))})"
+            )
+            params = tuple(values)
+        rows = conn.exec_driver_sql(sql, params).fetchall()
         if rows:
             parts.append(pd.DataFrame(rows, columns=columns))
     return rollups.typed_from_db(table, pd.concat(parts, ignore_index=True))
