@@ -76,6 +76,19 @@ from dashboard.gen_decl_tables import (
 from dashboard.gen_enterprises import DISHONEST, Register, register
 
 N_UNIFORM, N_NORMAL = 32, 4  # random draws per declaration
+# Stage events of a declaration timeline, in the order they can happen.
+DECL_EVENTS = [
+    "accepted",
+    "reviewed",
+    "duty_paid",
+    "ordered",
+    "done",
+    "released",
+    "closed",
+    "cancel_at",
+    "ret_start",
+    "ret_end",
+]
 
 
 def _draw(days: np.ndarray, seed: int, scale: float) -> tuple[np.ndarray, ...]:
@@ -303,19 +316,7 @@ def _add_stages(
     f["rejected"], f["guarantee"] = rejected, guarantee
     f["hold"] = yellow & (u[29] < 0.3)
     f["lane"] = np.where(rejected & red, 0, lane)
-    event_cols = [
-        "accepted",
-        "reviewed",
-        "duty_paid",
-        "ordered",
-        "done",
-        "released",
-        "closed",
-        "cancel_at",
-        "ret_start",
-        "ret_end",
-    ]
-    ev = f[event_cols].to_numpy()
+    ev = f[DECL_EVENTS].to_numpy()
     f["final"] = np.where(ev == NEVER, np.iinfo(np.int64).min, ev).max(axis=1)
 
 

@@ -29,7 +29,7 @@ from dashboard import db
 from dashboard.config import Settings
 from dashboard.demo import demo_world, record_watermark
 from dashboard.gen_common import DAY, NEVER, days_covering, from_wall, to_wall
-from dashboard.gen_declarations import materialize, timelines
+from dashboard.gen_declarations import DECL_EVENTS, materialize, timelines
 from dashboard.gen_enterprises import register
 from dashboard.gen_incidents import incident_timelines, materialize_incidents, port_effects
 from dashboard.gen_queues import SLOT, materialize_queues, observations
@@ -48,18 +48,6 @@ DEFAULT_INTERVAL_S = 5.0
 PICKUP_DAYS = 45  # declarations older than this are not looked for on start
 CLOSING_DAYS = 5  # released exports close within this many days
 SERVICE_LOOKBACK = 30 * DAY
-DECL_EVENTS = [
-    "accepted",
-    "reviewed",
-    "duty_paid",
-    "ordered",
-    "done",
-    "released",
-    "closed",
-    "cancel_at",
-    "ret_start",
-    "ret_end",
-]
 INC_EVENTS = ["acknowledged", "dispatched", "mitigated", "resolved", "closed"]
 INQ_EVENTS = ["first_response", "resolved", "published", "escalated_at"]
 
