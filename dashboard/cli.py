@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from dashboard import db, rollups
+from dashboard import db, rollups, schema
 from dashboard.config import Settings
 from dashboard.contract import FEEDS
 from dashboard.ingest import FileError, beijing_now, ingest_file
@@ -87,7 +87,7 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
         json.dumps(
             {
                 "database": engine.url.render_as_string(hide_password=True),
-                "schema_version": db.SCHEMA_VERSION,
+                "schema_version": schema.SCHEMA_VERSION,
             }
         )
     )

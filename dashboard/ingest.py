@@ -27,7 +27,7 @@ import pandas as pd
 from sqlalchemy import Engine, Table, select, update
 from sqlalchemy.engine import Connection
 
-from dashboard import db, rollups
+from dashboard import db, rollups, schema
 from dashboard.contract import Feed, get_feed
 from dashboard.feedfiles import Chunk, FileError, open_feed, records_chunks
 from dashboard.loader import bulk_insert, delete_keys, row_hashes
@@ -159,7 +159,7 @@ def _run_batch(
     result = BatchResult(feed=feed.name, file=name)
     with db.write_transaction(engine) as conn:
         inserted = conn.execute(
-            db.ingest_batches.insert().values(
+            schema.ingest_batches.insert().values(
                 feed=feed.name,
                 file_name=name[:255],
                 file_sha256=digest,
@@ -174,8 +174,8 @@ def _run_batch(
             _load_chunk(conn, feed, chunk, now, result)
             log.info("%s batch %s: %d rows processed", feed.name, batch_id, result.rows_read)
         conn.execute(
-            update(db.ingest_batches)
-            .where(db.ingest_batches.c.batch_id == batch_id)
+            update(schema.ingest_batches)
+            .where(schema.ingest_batches.c.batch_id == batch_id)
             .values(
                 rows_read=result.rows_read,
                 accepted=result.accepted,
@@ -205,7 +205,7 @@ def _load_chunk(
         return
     good["row_hash"] = row_hashes(good, feed.columns)
     good = _collapse_repeats(good, feed, result)
-    table = db.FACT_TABLES[feed.name]
+    table = schema.FACT_TABLES[feed.name]
     known = _stored(conn, table, feed.key, good, [*feed.key, "row_hash"])
     merged = good.merge(
         known.rename(columns={"row_hash": "old_hash"}), on=list(feed.key), how="left"
@@ -299,7 +299,7 @@ def _quarantine(
         return
     result.quarantined += len(bad)
     conn.execute(
-        db.quarantine.insert(),
+        schema.quarantine.insert(),
         [
             {
                 "batch_id": result.batch_id,
@@ -319,7 +319,7 @@ def _watermarks(
     """Row counts and newest timestamps per district, for freshness badges and status."""
     stats = good.groupby(feed.district_field).agg(newest=(feed.time_field, "max"))
     added = good[is_new].groupby(feed.district_field).size()
-    wm = db.feed_watermarks
+    wm = schema.feed_watermarks
     current = {r.district_code: r for r in conn.execute(select(wm).where(wm.c.feed == feed.name))}
     loaded_at = beijing_now()
     for district, row in stats.iterrows():

@@ -1,8 +1,9 @@
 """Fast bulk writes of typed fact rows, for SQLite (executemany) and PostgreSQL (COPY).
 
 Kept apart from ingest's bookkeeping because this is the one place that knows how each
-driver wants its values: SQLite gets timestamps as 'YYYY-MM-DD HH:MM:SS' text (db.SQLITE_TS_FORMAT,
-the exact form SQLAlchemy writes and compares), PostgreSQL gets a binary-safe COPY stream.
+driver wants its values: SQLite gets timestamps as 'YYYY-MM-DD HH:MM:SS' text
+(schema.SQLITE_TS_FORMAT, the exact form SQLAlchemy writes and compares), PostgreSQL gets
+a binary-safe COPY stream.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Table, delete, tuple_
 from sqlalchemy.engine import Connection
 
-from dashboard.db import SQLITE_TS_FORMAT
+from dashboard.schema import SQLITE_TS_FORMAT
 
 DELETE_CHUNK = 2000
 
@@ -28,7 +29,7 @@ def row_hashes(frame: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
 
 
 def _sqlite_ts(values: pd.Series) -> np.ndarray:
-    """Text timestamps in db.SQLITE_TS_FORMAT (None for NaT)."""
+    """Text timestamps in schema.SQLITE_TS_FORMAT (None for NaT)."""
     text = values.dt.strftime(SQLITE_TS_FORMAT)
     return text.astype(object).where(values.notna(), None).to_numpy()
 

@@ -28,7 +28,7 @@ import pandas as pd
 from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard import db
+from dashboard import db, schema
 from dashboard.contract import RELEASED_STATUSES
 
 log = logging.getLogger(__name__)
@@ -207,11 +207,11 @@ def _declaration_deltas(rows: pd.DataFrame) -> Deltas:
         )
     hist = _merge(hist_parts, ["day", *hist_keys])
     return {
-        db.rollup_decl_daily: daily,
-        db.rollup_decl_hourly: hourly,
-        db.rollup_decl_mode_monthly: modes,
-        db.rollup_decl_hs_monthly: hs,
-        db.rollup_clearance_hist: hist,
+        schema.rollup_decl_daily: daily,
+        schema.rollup_decl_hourly: hourly,
+        schema.rollup_decl_mode_monthly: modes,
+        schema.rollup_decl_hs_monthly: hs,
+        schema.rollup_clearance_hist: hist,
     }
 
 
@@ -230,7 +230,7 @@ def _queue_deltas(rows: pd.DataFrame) -> Deltas:
         },
         "hour",
     )
-    return {db.rollup_queue_hourly: hourly}
+    return {schema.rollup_queue_hourly: hourly}
 
 
 def _minutes(later: pd.Series, earlier: pd.Series) -> pd.Series:
@@ -254,7 +254,7 @@ def _incident_deltas(rows: pd.DataFrame) -> Deltas:
         },
         "day",
     )
-    return {db.rollup_incident_daily: daily}
+    return {schema.rollup_incident_daily: daily}
 
 
 def _inquiry_deltas(rows: pd.DataFrame) -> Deltas:
@@ -276,7 +276,7 @@ def _inquiry_deltas(rows: pd.DataFrame) -> Deltas:
         },
         "day",
     )
-    return {db.rollup_inquiry_daily: daily}
+    return {schema.rollup_inquiry_daily: daily}
 
 
 def _training_deltas(rows: pd.DataFrame) -> Deltas:
@@ -293,7 +293,7 @@ def _training_deltas(rows: pd.DataFrame) -> Deltas:
         },
         "month",
     )
-    return {db.rollup_training_monthly: monthly}
+    return {schema.rollup_training_monthly: monthly}
 
 
 DELTA_BUILDERS: dict[str, Callable[[pd.DataFrame], Deltas]] = {
@@ -306,16 +306,16 @@ DELTA_BUILDERS: dict[str, Callable[[pd.DataFrame], Deltas]] = {
 }
 FEED_ROLLUPS: dict[str, list[Table]] = {
     "declarations": [
-        db.rollup_decl_daily,
-        db.rollup_decl_hourly,
-        db.rollup_decl_mode_monthly,
-        db.rollup_decl_hs_monthly,
-        db.rollup_clearance_hist,
+        schema.rollup_decl_daily,
+        schema.rollup_decl_hourly,
+        schema.rollup_decl_mode_monthly,
+        schema.rollup_decl_hs_monthly,
+        schema.rollup_clearance_hist,
     ],
-    "queue_observations": [db.rollup_queue_hourly],
-    "incidents": [db.rollup_incident_daily],
-    "inquiries": [db.rollup_inquiry_daily],
-    "trainings": [db.rollup_training_monthly],
+    "queue_observations": [schema.rollup_queue_hourly],
+    "incidents": [schema.rollup_incident_daily],
+    "inquiries": [schema.rollup_inquiry_daily],
+    "trainings": [schema.rollup_training_monthly],
     "enterprises": [],
 }
 
@@ -401,7 +401,7 @@ def _rows(
                     for d in stamps
                 ]
             elif conn.dialect.name == "sqlite":
-                values = stamps.dt.strftime(db.SQLITE_TS_FORMAT).tolist()
+                values = stamps.dt.strftime(schema.SQLITE_TS_FORMAT).tolist()
             else:
                 values = stamps.dt.to_pydatetime().tolist()
             columns.append(values)
@@ -426,7 +426,7 @@ def rebuild(engine: Engine, feeds: list[str] | None = None, chunk_rows: int = 20
         tables = FEED_ROLLUPS[feed]
         if not tables:
             continue
-        fact = db.FACT_TABLES[feed]
+        fact = schema.FACT_TABLES[feed]
         key = list(fact.primary_key.columns)
         with db.write_transaction(engine) as conn:
             for table in tables:

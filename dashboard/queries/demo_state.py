@@ -12,7 +12,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, and_, not_, or_, select
 
-from dashboard import db
+from dashboard import schema
 
 OPEN_ENDED = ("RELEASED_GUARANTEE", "CLOSED", "REJECTED", "CANCELLED")
 
@@ -26,7 +26,7 @@ def in_process_declarations(engine: Engine, since: datetime, closing: datetime) 
     Returns:
         Columns entry_id and ts_declared.
     """
-    d = db.declarations
+    d = schema.declarations
     query = select(d.c.entry_id, d.c.ts_declared).where(
         d.c.ts_declared >= since,
         d.c.status.not_in(OPEN_ENDED),
@@ -43,7 +43,7 @@ def stored_ids(engine: Engine, feed: str, since: datetime) -> set[str]:
         "incidents": ("incident_id", "reported_at"),
         "inquiries": ("inquiry_id", "received_at"),
     }[feed]
-    table = db.FACT_TABLES[feed]
+    table = schema.FACT_TABLES[feed]
     with engine.connect() as conn:
         rows = conn.execute(select(table.c[key]).where(table.c[time_col] >= since))
         return {r[0] for r in rows}
@@ -52,4 +52,4 @@ def stored_ids(engine: Engine, feed: str, since: datetime) -> set[str]:
 def has_declarations(engine: Engine) -> bool:
     """True when at least one declaration is stored."""
     with engine.connect() as conn:
-        return conn.execute(select(db.declarations.c.entry_id).limit(1)).first() is not None
+        return conn.execute(select(schema.declarations.c.entry_id).limit(1)).first() is not None

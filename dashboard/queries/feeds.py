@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from dashboard import db
+from dashboard import schema
 from dashboard.cache import cache
 from dashboard.contract import FEEDS
 from dashboard.queries import Bind, connect, read_frame
@@ -67,7 +67,7 @@ def data_version(bind: Bind) -> str:
     Returns:
         The `app_meta` value of "data_version", or "0" before the first batch.
     """
-    stmt = select(db.app_meta.c.value).where(db.app_meta.c.key == "data_version")
+    stmt = select(schema.app_meta.c.value).where(schema.app_meta.c.key == "data_version")
     frame = read_frame(bind, stmt, ["value"])
     return "0" if frame.empty or frame.iloc[0, 0] is None else str(frame.iloc[0, 0])
 
@@ -83,7 +83,7 @@ def watermarks(bind: Bind) -> pd.DataFrame:
         ordered by district code, then feed in contract order. Feeds a district never
         sent have rows 0 and empty timestamps.
     """
-    wm = db.feed_watermarks.c
+    wm = schema.feed_watermarks.c
     marks = read_frame(
         bind,
         select(
@@ -93,7 +93,7 @@ def watermarks(bind: Bind) -> pd.DataFrame:
     )
     codes = read_frame(
         bind,
-        select(db.districts.c.district_code).order_by(db.districts.c.district_code),
+        select(schema.districts.c.district_code).order_by(schema.districts.c.district_code),
         ["district_code"],
     )
     known = list(codes["district_code"]) + sorted(
@@ -190,7 +190,7 @@ def recent_batches(bind: Bind, limit: int) -> pd.DataFrame:
     Returns:
         Columns `BATCH_COLUMNS`.
     """
-    b = db.ingest_batches.c
+    b = schema.ingest_batches.c
     stmt = (
         select(*(b[name] for name in BATCH_COLUMNS))
         .order_by(b.batch_id.desc())
@@ -216,7 +216,7 @@ def quarantine_page(
     Returns:
         Columns `QUARANTINE_COLUMNS`, ordered by quarantine_id descending.
     """
-    q = db.quarantine.c
+    q = schema.quarantine.c
     stmt = select(*(q[name] for name in QUARANTINE_COLUMNS))
     if feed is not None:
         stmt = stmt.where(q.feed == feed)
@@ -239,8 +239,8 @@ def quarantine_count(bind: Bind, *, feed: str | None, batch_id: int | None) -> i
     Returns:
         The row count.
     """
-    q = db.quarantine.c
-    stmt = select(func.count()).select_from(db.quarantine)
+    q = schema.quarantine.c
+    stmt = select(func.count()).select_from(schema.quarantine)
     if feed is not None:
         stmt = stmt.where(q.feed == feed)
     if batch_id is not None:

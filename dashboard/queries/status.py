@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from dashboard import db
+from dashboard import schema
 
 
 def feed_status(engine: Engine) -> pd.DataFrame:
@@ -17,7 +17,7 @@ def feed_status(engine: Engine) -> pd.DataFrame:
     Returns:
         DataFrame ordered by feed and district.
     """
-    wm = db.feed_watermarks
+    wm = schema.feed_watermarks
     query = select(
         wm.c.feed,
         wm.c.district_code,

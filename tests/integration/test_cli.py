@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dashboard import db
+from dashboard import db, schema
 from tests.factories import declaration, write_csv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,12 +85,12 @@ def test_killed_ingest_leaves_database_as_before(db_url: str, tmp_path: Path) ->
     big = write_csv(tmp_path / "big.csv", [declaration(i) for i in range(100, 200_100)])
     engine = db.make_engine(db_url)
     tables = [
-        db.declarations,
-        db.ingest_batches,
-        db.rollup_decl_daily,
-        db.rollup_decl_hourly,
-        db.quarantine,
-        db.feed_watermarks,
+        schema.declarations,
+        schema.ingest_batches,
+        schema.rollup_decl_daily,
+        schema.rollup_decl_hourly,
+        schema.quarantine,
+        schema.feed_watermarks,
     ]
 
     def counts() -> list[int]:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from dashboard import db
+from dashboard import db, schema
 from dashboard.config import Settings
 from dashboard.contract import FEEDS
 from dashboard.demo import WATERMARK_KEY, ensure_demo_data
@@ -48,7 +48,7 @@ def test_first_start_loads_history_through_ingest(engine: Engine, feeds_dir: Pat
     assert (batches["source"] == "generator").all()
     assert batches["quarantined"].sum() == 0
     assert (batches["rows_read"] == batches["accepted"]).all()
-    for feed, table in db.FACT_TABLES.items():
+    for feed, table in schema.FACT_TABLES.items():
         assert _count(engine, f"SELECT COUNT(*) FROM {table.name}") > 0, feed
     start = NOW - timedelta(days=4)
     assert (

@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 
-from dashboard import db
+from dashboard import schema
 from dashboard.ingest import FileError, ingest_file, ingest_records
 from tests.conftest import NOW
 from tests.factories import BASE, columns, declaration, incident, write_csv, write_jsonl
@@ -19,10 +19,10 @@ from tests.factories import BASE, columns, declaration, incident, write_csv, wri
 def snapshot(engine: Engine) -> dict[str, list[tuple]]:
     """Every fact, rollup and bookkeeping row, sorted, for before/after comparisons."""
     tables = [
-        *db.FACT_TABLES.values(),
-        db.quarantine,
-        db.feed_watermarks,
-        *[t for t in db.metadata.sorted_tables if t.name.startswith("rollup_")],
+        *schema.FACT_TABLES.values(),
+        schema.quarantine,
+        schema.feed_watermarks,
+        *[t for t in schema.metadata.sorted_tables if t.name.startswith("rollup_")],
     ]
     out = {}
     with engine.connect() as conn:
@@ -36,7 +36,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple]]:
     return out
 
 
-def count(engine: Engine, table: db.Table) -> int:
+def count(engine: Engine, table: Table) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
@@ -55,14 +55,14 @@ def test_conservation_and_quarantine_reasons(engine: Engine, tmp_path: Path) -> 
     assert (r.rows_read, r.accepted, r.updated, r.duplicates, r.quarantined) == (8, 5, 0, 0, 3)
     assert r.rows_read == r.accepted + r.updated + r.duplicates + r.quarantined
     with engine.connect() as conn:
-        q = conn.execute(select(db.quarantine).order_by(db.quarantine.c.line_no)).fetchall()
+        q = conn.execute(select(schema.quarantine).order_by(schema.quarantine.c.line_no)).fetchall()
     assert [row.line_no for row in q] == [4, 6, 8]  # header is line 1
     assert "trade_mode 0999 is not a known trade mode code" in q[0].reason
     assert "status RELEASED needs ts_released" in q[1].reason
     assert "entry_id '12345' does not match the format" in q[2].reason
     raw = json.loads(q[0].raw)
     assert raw == {k: v for k, v in mixed_rows()[2].items()}  # kept whole
-    assert count(engine, db.declarations) == 5
+    assert count(engine, schema.declarations) == 5
 
 
 def test_line_numbers_with_multiline_field_and_broken_row(engine: Engine, tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_line_numbers_with_multiline_field_and_broken_row(engine: Engine, tmp_pa
     r = ingest_file(engine, "incidents", path, now=NOW)
     assert (r.rows_read, r.accepted, r.quarantined) == (4, 2, 2)
     with engine.connect() as conn:
-        q = conn.execute(select(db.quarantine).order_by(db.quarantine.c.line_no)).fetchall()
+        q = conn.execute(select(schema.quarantine).order_by(schema.quarantine.c.line_no)).fetchall()
     # incident 1 spans lines 2-3, incident 2 is line 4, incident 3 line 5, the broken row 6
     assert [(row.line_no, row.reason.split(" ")[0]) for row in q] == [(5, "severity"), (6, "row")]
     assert "severity V is not a known severity code" in q[0].reason
@@ -104,16 +104,18 @@ def test_overlapping_file_and_corrected_row_update_record_and_rollups(
     assert (r.accepted, r.updated, r.duplicates) == (1, 1, 1)
     with engine.connect() as conn:
         rec = conn.execute(
-            select(db.declarations).where(db.declarations.c.entry_id == corrected["entry_id"])
+            select(schema.declarations).where(
+                schema.declarations.c.entry_id == corrected["entry_id"]
+            )
         ).one()
         daily = conn.execute(
             select(
-                func.sum(db.rollup_decl_daily.c.declared_n),
-                func.sum(db.rollup_decl_daily.c.declared_value_usd),
-                func.sum(db.rollup_decl_daily.c.customs_h_sum),
+                func.sum(schema.rollup_decl_daily.c.declared_n),
+                func.sum(schema.rollup_decl_daily.c.declared_value_usd),
+                func.sum(schema.rollup_decl_daily.c.customs_h_sum),
             )
         ).one()
-        hist = conn.execute(select(func.sum(db.rollup_clearance_hist.c.customs_n))).scalar()
+        hist = conn.execute(select(func.sum(schema.rollup_clearance_hist.c.customs_n))).scalar()
     assert rec.declared_value == 50000 and rec.customs_h == pytest.approx(30)
     assert daily[0] == 6 and daily[1] == pytest.approx(4 * 10000 + 50000 + 10000)
     assert daily[2] == pytest.approx(4 * 2 + 30 + 5)
@@ -126,7 +128,7 @@ def test_repeated_key_within_file(engine: Engine, tmp_path: Path) -> None:
     r = ingest_file(engine, "declarations", write_csv(tmp_path / "d.csv", [a, a, b]), now=NOW)
     assert (r.rows_read, r.accepted, r.updated, r.duplicates) == (3, 1, 1, 1)
     with engine.connect() as conn:
-        assert conn.execute(select(db.declarations.c.declared_value)).scalar_one() == 99.0
+        assert conn.execute(select(schema.declarations.c.declared_value)).scalar_one() == 99.0
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
@@ -136,7 +138,7 @@ def test_encodings(engine: Engine, tmp_path: Path, encoding: str) -> None:
     r = ingest_file(engine, "incidents", path, now=NOW)
     assert r.accepted == 2
     with engine.connect() as conn:
-        titles = sorted(conn.execute(select(db.incidents.c.title)).scalars())
+        titles = sorted(conn.execute(select(schema.incidents.c.title)).scalars())
     assert "天津港大雾，闸口关闭" in titles
 
 
@@ -147,7 +149,7 @@ def test_jsonl_with_bad_line(engine: Engine, tmp_path: Path) -> None:
     r = ingest_file(engine, "declarations", path, now=NOW)
     assert (r.rows_read, r.accepted, r.quarantined) == (4, 2, 2)
     with engine.connect() as conn:
-        reasons = [row.reason for row in conn.execute(select(db.quarantine))]
+        reasons = [row.reason for row in conn.execute(select(schema.quarantine))]
     assert any("not valid JSON" in x for x in reasons)
     assert any("not an object" in x for x in reasons)
 
@@ -159,9 +161,9 @@ def test_future_timestamps_are_quarantined(engine: Engine) -> None:
 
 
 def _nothing_written(engine: Engine) -> None:
-    assert count(engine, db.ingest_batches) == 0
-    assert count(engine, db.quarantine) == 0
-    assert count(engine, db.declarations) == 0
+    assert count(engine, schema.ingest_batches) == 0
+    assert count(engine, schema.quarantine) == 0
+    assert count(engine, schema.declarations) == 0
 
 
 @pytest.mark.parametrize(
@@ -208,7 +210,7 @@ def test_watermarks_track_rows_and_newest(engine: Engine) -> None:
     rows = [declaration(i, office="0202") for i in range(1, 4)] + [declaration(9, office="0101")]
     ingest_records(engine, "declarations", rows, name="t", source="test", now=NOW)
     with engine.connect() as conn:
-        wm = {r.district_code: r for r in conn.execute(select(db.feed_watermarks))}
+        wm = {r.district_code: r for r in conn.execute(select(schema.feed_watermarks))}
     assert wm["0200"].rows == 3 and wm["0100"].rows == 1
     assert wm["0200"].newest_ts == BASE + timedelta(minutes=17 * 3)
 
@@ -220,7 +222,7 @@ def test_hour_only_offset_and_z(engine: Engine) -> None:
     r = ingest_records(engine, "declarations", rows, name="t", source="test", now=NOW)
     assert (r.accepted, r.quarantined) == (2, 0)
     with engine.connect() as conn:
-        arrivals = sorted(conn.execute(select(db.declarations.c.ts_arrival)).scalars())
+        arrivals = sorted(conn.execute(select(schema.declarations.c.ts_arrival)).scalars())
     assert [a.strftime("%H:%M") for a in arrivals] == ["05:00", "05:17"]
 
 
@@ -239,7 +241,7 @@ def test_blank_and_empty_string_lines_keep_count_and_line_numbers(
     r = ingest_file(engine, "declarations", path, now=NOW)
     assert (r.rows_read, r.accepted, r.quarantined) == (5, 3, 2)
     with engine.connect() as conn:
-        q = conn.execute(select(db.quarantine).order_by(db.quarantine.c.line_no)).fetchall()
+        q = conn.execute(select(schema.quarantine).order_by(schema.quarantine.c.line_no)).fetchall()
     assert [row.line_no for row in q] == [5, 7]
     assert "0999" in q[1].reason
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, Table, delete, select
 
-from dashboard import db, rollups
+from dashboard import rollups, schema
 from dashboard.ingest import ingest_records
 from tests.conftest import NOW
 from tests.factories import BASE, declaration, queue_obs
@@ -80,7 +80,7 @@ def _decl(t: tuple) -> dict[str, str]:  # type: ignore[type-arg]
     return row
 
 
-def _read(engine: Engine, table: db.Table) -> pd.DataFrame:
+def _read(engine: Engine, table: Table) -> pd.DataFrame:
     with engine.connect() as conn:
         res = conn.execute(select(table))
         return pd.DataFrame(res.fetchall(), columns=list(res.keys()))
@@ -163,31 +163,31 @@ def assert_same(actual: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -
 
 
 def check_all(engine: Engine) -> None:
-    raw = _read(engine, db.declarations)
+    raw = _read(engine, schema.declarations)
     if not raw.empty:
-        actual = _read(engine, db.rollup_decl_daily)
+        actual = _read(engine, schema.rollup_decl_daily)
         actual["day"] = pd.to_datetime(actual["day"]).dt.date
         assert_same(
             actual, expected_decl_daily(raw), ["day", "declare_district", "port_id", "ie_flag"]
         )
-        hist = _read(engine, db.rollup_clearance_hist)
+        hist = _read(engine, schema.rollup_clearance_hist)
         hist["day"] = pd.to_datetime(hist["day"]).dt.date
         assert_same(
             hist,
             expected_hist(raw),
             ["day", "declare_district", "port_id", "ie_flag", "risk_lane", "bucket"],
         )
-    q = _read(engine, db.queue_observations)
+    q = _read(engine, schema.queue_observations)
     if not q.empty:
-        actual = _read(engine, db.rollup_queue_hourly)
+        actual = _read(engine, schema.rollup_queue_hourly)
         actual["hour"] = pd.to_datetime(actual["hour"])
         assert_same(actual, expected_queue(q), ["hour", "port_id", "direction", "lane_type"])
 
 
 def _reset(engine: Engine) -> None:
     with engine.begin() as conn:
-        for table in db.metadata.sorted_tables:
-            if table.name.startswith("rollup_") or table in db.FACT_TABLES.values():
+        for table in schema.metadata.sorted_tables:
+            if table.name.startswith("rollup_") or table in schema.FACT_TABLES.values():
                 conn.execute(delete(table))
 
 

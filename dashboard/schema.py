@@ -1,0 +1,442 @@
+"""The database schema (SQLAlchemy Core tables) for SQLite and PostgreSQL.
+
+Reference tables copied from data/reference/, the fact tables that feeds fill, ingest
+bookkeeping, and the rollup tables that `dashboard.rollups` keeps current. All timestamps
+are naive Beijing time (Asia/Shanghai, UTC+8 all year, no DST), to the second.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects import sqlite
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+# Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
+# the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
+SQLITE_TS_FORMAT = "%Y-%m-%d %H:%M:%S"
+Timestamp = DateTime().with_variant(
+    sqlite.DATETIME(
+        storage_format="%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d",
+        regexp=r"(\d+)-(\d+)-(\d+) (\d+):(\d+):(\d+)",
+    ),
+    "sqlite",
+)
+
+
+def _code(name: str, length: int = 24, **kw: Any) -> Column[Any]:
+    return Column(name, String(length), **kw)
+
+
+# --- reference tables (copied from data/reference/) -------------------------------------
+districts = Table(
+    "districts",
+    metadata,
+    _code("district_code", 4, primary_key=True),
+    Column("name_zh", String(40)),
+    Column("name_en", String(60)),
+    Column("province_zh", String(20)),
+    Column("province_en", String(30)),
+    _code("region_group", 12),
+    Column("integration_start", String(10)),
+    Column("hq_lat", Float),
+    Column("hq_lon", Float),
+    _code("emergency_team_id", 12),
+)
+offices = Table(
+    "offices",
+    metadata,
+    _code("office_code", 4, primary_key=True),
+    _code("district_code", 4),
+    Column("name_zh", String(40)),
+    Column("name_en", String(80)),
+    _code("port_id", 12),
+    Column("code_verified", Boolean),
+)
+ports = Table(
+    "ports",
+    metadata,
+    _code("port_id", 12, primary_key=True),
+    _code("office_code", 4),
+    _code("district_code", 4),
+    Column("name_zh", String(40)),
+    Column("name_en", String(80)),
+    _code("port_type", 16),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("lanes_max", Integer),
+    _code("primary_transport", 2),
+    Column("hours", String(12)),
+    Column("coords_verified", Boolean),
+)
+code_names = Table(
+    "code_names",
+    metadata,
+    _code("code_table", 32, primary_key=True),
+    _code("code", 32, primary_key=True),
+    Column("name_zh", String(60)),
+    Column("name_en", String(80)),
+    Column("extra", String(32)),
+)
+hs_chapters = Table(
+    "hs_chapters",
+    metadata,
+    _code("chapter", 2, primary_key=True),
+    _code("section", 6),
+    Column("name_zh", String(60)),
+    Column("name_en", String(80)),
+)
+teams = Table(
+    "teams",
+    metadata,
+    _code("team_id", 12, primary_key=True),
+    Column("name_zh", String(40)),
+    Column("name_en", String(80)),
+    Column("base_zh", String(40)),
+    Column("base_en", String(60)),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("coverage_districts", String(40)),
+    Column("shift_pattern", String(20)),
+)
+members = Table(
+    "members",
+    metadata,
+    _code("member_id", 16, primary_key=True),
+    _code("team_id", 12),
+    Column("name_zh", String(20)),
+    Column("name_en", String(40)),
+    _code("home_district", 4),
+    _code("role", 24),
+    _code("shift", 2),
+    Column("seniority_years", Integer),
+)
+REFERENCE_FILES = {
+    districts: "districts.csv",
+    offices: "offices.csv",
+    ports: "ports.csv",
+    code_names: "codes.csv",
+    hs_chapters: "hs_chapters.csv",
+    teams: "teams.csv",
+    members: "members.csv",
+}
+
+
+def _loaded(*extra: Column[Any]) -> tuple[Column[Any], ...]:
+    """Columns every fact table carries: content hash and the batch that last wrote it."""
+    return (
+        *extra,
+        Column("row_hash", BigInteger, nullable=False),
+        Column("batch_id", Integer, nullable=False),
+    )
+
+
+# --- facts ----------------------------------------------------------------------------------
+declarations = Table(
+    "declarations",
+    metadata,
+    _code("entry_id", 18, primary_key=True),
+    _code("ie_flag", 1),
+    _code("declare_customs_code", 4),
+    _code("ie_port_code", 4),
+    _code("trade_mode", 4),
+    _code("transport_mode", 1),
+    _code("hs_chapter", 2),
+    _code("enterprise_uscc", 18),
+    _code("currency", 3),
+    Column("declared_value", Float),
+    _code("risk_lane", 6),
+    Column("inspection_flag", Boolean),
+    _code("status", 20),
+    Column("ts_arrival", Timestamp),
+    Column("ts_declared", Timestamp, nullable=False),
+    Column("ts_accepted", Timestamp),
+    Column("ts_released", Timestamp),
+    Column("ts_reviewed", Timestamp),
+    Column("ts_duty_paid", Timestamp),
+    Column("ts_inspection_ordered", Timestamp),
+    Column("ts_inspection_done", Timestamp),
+    _code("inspection_method", 8),
+    _code("inspection_result", 20),
+    _code("trade_country", 2),
+    Column("gross_weight_kg", Float),
+    # derived at ingest
+    _code("declare_district", 4),
+    _code("port_id", 12),
+    _code("port_district", 4),
+    Column("cross_district", Boolean),
+    Column("value_usd", Float),
+    Column("overall_h", Float),
+    Column("customs_h", Float),
+    *_loaded(),
+    sqlite_with_rowid=False,  # clustered on entry_id: no separate key index to maintain
+)
+Index("ix_declarations_ts", declarations.c.ts_declared, declarations.c.entry_id)
+Index("ix_declarations_port_ts", declarations.c.port_id, declarations.c.ts_declared)
+
+queue_observations = Table(
+    "queue_observations",
+    metadata,
+    _code("port_id", 12, primary_key=True),
+    Column("observed_at", Timestamp, primary_key=True),
+    _code("direction", 3, primary_key=True),
+    _code("lane_type", 16, primary_key=True),
+    Column("lanes_open", Integer),
+    Column("lanes_max", Integer),
+    Column("vehicles_waiting", Integer),
+    Column("wait_minutes", Float),
+    _code("operational_status", 16),
+    _code("measurement_method", 12),
+    _code("district_code", 4),
+    *_loaded(),
+)
+Index("ix_queue_obs_time", queue_observations.c.observed_at)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    _code("incident_id", 40, primary_key=True),
+    _code("district_code", 4),
+    _code("port_id", 12),
+    _code("category", 32),
+    _code("severity", 3),
+    _code("status", 12),
+    Column("reported_at", Timestamp, nullable=False),
+    Column("acknowledged_at", Timestamp),
+    Column("dispatched_at", Timestamp),
+    Column("mitigated_at", Timestamp),
+    Column("resolved_at", Timestamp),
+    _code("team_id", 12),
+    _code("lead_member_id", 16),
+    Column("title", Text),
+    Column("affected_vehicles", Integer),
+    *_loaded(),
+)
+Index("ix_incidents_reported", incidents.c.reported_at)
+
+inquiries = Table(
+    "inquiries",
+    metadata,
+    _code("inquiry_id", 40, primary_key=True),
+    _code("channel", 24),
+    _code("category", 24),
+    _code("topic", 24),
+    _code("district_code", 4),
+    _code("first_contact_unit", 4),
+    Column("received_at", Timestamp, nullable=False),
+    Column("first_response_at", Timestamp),
+    Column("resolved_at", Timestamp),
+    Column("resolved_first_contact", Boolean),
+    Column("published_qa", Boolean),
+    _code("escalated_incident_id", 40),
+    _code("enterprise_uscc", 18),
+    *_loaded(),
+)
+Index("ix_inquiries_received", inquiries.c.received_at)
+
+trainings = Table(
+    "trainings",
+    metadata,
+    _code("training_id", 40, primary_key=True),
+    _code("type", 24),
+    _code("audience", 12),
+    _code("district_code", 4),
+    Column("start_at", Timestamp, nullable=False),
+    Column("duration_h", Float),
+    Column("participants", Integer),
+    Column("enterprises_trained", Integer),
+    _code("team_id", 12),
+    *_loaded(),
+)
+
+enterprises = Table(
+    "enterprises",
+    metadata,
+    _code("enterprise_uscc", 18, primary_key=True),
+    _code("home_district", 4),
+    _code("credit_tier", 24),
+    Column("registered_at", Timestamp, nullable=False),
+    *_loaded(),
+)
+
+FACT_TABLES: dict[str, Table] = {
+    "declarations": declarations,
+    "queue_observations": queue_observations,
+    "incidents": incidents,
+    "inquiries": inquiries,
+    "trainings": trainings,
+    "enterprises": enterprises,
+}
+
+# --- ingest bookkeeping -------------------------------------------------------------------
+ingest_batches = Table(
+    "ingest_batches",
+    metadata,
+    Column("batch_id", Integer, primary_key=True, autoincrement=True),
+    _code("feed", 24, nullable=False),
+    Column("file_name", String(255)),
+    _code("file_sha256", 64),
+    _code("source", 16),
+    _code("encoding", 16),
+    Column("rows_read", Integer),
+    Column("accepted", Integer),
+    Column("updated", Integer),
+    Column("duplicates", Integer),
+    Column("quarantined", Integer),
+    Column("started_at", Timestamp),
+    Column("finished_at", Timestamp),
+)
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("quarantine_id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, nullable=False),
+    _code("feed", 24),
+    Column("line_no", Integer),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+)
+Index("ix_quarantine_batch", quarantine.c.batch_id, quarantine.c.quarantine_id)
+feed_watermarks = Table(
+    "feed_watermarks",
+    metadata,
+    _code("feed", 24, primary_key=True),
+    _code("district_code", 4, primary_key=True),
+    Column("rows", BigInteger, nullable=False),
+    Column("newest_ts", Timestamp),
+    Column("last_batch_id", Integer),
+    Column("last_loaded_at", Timestamp),
+)
+app_meta = Table(
+    "app_meta",
+    metadata,
+    _code("key", 64, primary_key=True),
+    Column("value", Text),
+)
+
+# --- rollups (kept current by dashboard.rollups inside each ingest transaction) -------------
+_DECL_KEYS = ("declare_district", "port_id", "ie_flag")
+
+
+def _rollup(
+    name: str,
+    time_col: Column[Any],
+    keys: tuple[str, ...],
+    measures: dict[str, type[Integer] | type[Float]],
+) -> Table:
+    cols: list[Column[Any]] = [time_col]
+    cols += [
+        Column(k, Integer, primary_key=True, autoincrement=False)
+        if k == "bucket"
+        else _code(k, 32, primary_key=True)
+        for k in keys
+    ]
+    cols += [Column(m, t, nullable=False, default=0) for m, t in measures.items()]
+    return Table(name, metadata, *cols)
+
+
+rollup_decl_daily = _rollup(
+    "rollup_decl_daily",
+    Column("day", Date, primary_key=True),
+    _DECL_KEYS,
+    {
+        "declared_n": Integer,
+        "declared_value_usd": Float,
+        "inspected_n": Integer,
+        "red_n": Integer,
+        "released_n": Integer,
+        "released_value_usd": Float,
+        "overall_h_sum": Float,
+        "overall_n": Integer,
+        "customs_h_sum": Float,
+        "customs_n": Integer,
+    },
+)
+rollup_decl_hourly = _rollup(
+    "rollup_decl_hourly",
+    Column("hour", Timestamp, primary_key=True),
+    _DECL_KEYS,
+    {"declared_n": Integer, "declared_value_usd": Float, "released_n": Integer},
+)
+rollup_decl_mode_monthly = _rollup(
+    "rollup_decl_mode_monthly",
+    Column("month", Date, primary_key=True),
+    (*_DECL_KEYS, "trade_mode", "transport_mode"),
+    {"declared_n": Integer, "declared_value_usd": Float, "inspected_n": Integer},
+)
+rollup_decl_hs_monthly = _rollup(
+    "rollup_decl_hs_monthly",
+    Column("month", Date, primary_key=True),
+    ("declare_district", "port_district", "ie_flag", "hs_chapter"),
+    {"declared_n": Integer, "declared_value_usd": Float},
+)
+rollup_clearance_hist = _rollup(
+    "rollup_clearance_hist",
+    Column("day", Date, primary_key=True),
+    (*_DECL_KEYS, "risk_lane", "bucket"),
+    {"overall_n": Integer, "customs_n": Integer},
+)
+rollup_queue_hourly = _rollup(
+    "rollup_queue_hourly",
+    Column("hour", Timestamp, primary_key=True),
+    ("port_id", "direction", "lane_type"),
+    {
+        "obs_n": Integer,
+        "wait_minutes_sum": Float,
+        "vehicles_sum": Integer,
+        "lanes_open_sum": Integer,
+        "lanes_max_sum": Integer,
+    },
+)
+rollup_incident_daily = _rollup(
+    "rollup_incident_daily",
+    Column("day", Date, primary_key=True),
+    ("district_code", "port_id", "category", "severity"),
+    {
+        "reported_n": Integer,
+        "acknowledged_n": Integer,
+        "ack_minutes_sum": Float,
+        "resolved_n": Integer,
+        "resolve_hours_sum": Float,
+    },
+)
+rollup_inquiry_daily = _rollup(
+    "rollup_inquiry_daily",
+    Column("day", Date, primary_key=True),
+    ("district_code", "channel", "category", "topic"),
+    {
+        "received_n": Integer,
+        "first_contact_n": Integer,
+        "published_n": Integer,
+        "responded_n": Integer,
+        "response_hours_sum": Float,
+        "resolved_n": Integer,
+        "resolve_hours_sum": Float,
+    },
+)
+rollup_training_monthly = _rollup(
+    "rollup_training_monthly",
+    Column("month", Date, primary_key=True),
+    ("district_code", "type"),
+    {
+        "sessions_n": Integer,
+        "participants_sum": Integer,
+        "enterprises_sum": Integer,
+        "hours_sum": Float,
+    },
+)
