@@ -2,9 +2,10 @@
 
 The tables themselves are in `dashboard.schema`. One engine per process, created by
 `make_engine` after any fork (never at import). SQLite runs in WAL mode with a busy
-timeout so readers never block the single ingest writer. All timestamps are stored as naive Beijing time (Asia/Shanghai, UTC+8 all year, no DST):
-the contract converts offset-aware input on the way in, so day and hour buckets are simply
-the stored value truncated.
+timeout so readers never block the single ingest writer. All timestamps are stored as
+naive Beijing time (Asia/Shanghai, UTC+8 all year, no DST): the contract converts
+offset-aware input on the way in, so day and hour buckets are simply the stored value
+truncated.
 """
 
 from __future__ import annotations
