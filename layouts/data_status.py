@@ -18,7 +18,6 @@ from layouts import ids
 from layouts.components import current_lang, grid, page_header, section, state_badge
 
 _NUMBER = {"type": "rightAligned", "valueFormatter": {"function": "d3.format(',')(params.value)"}}
-FIRST_CURSOR: dict[str, Any] = {"feed": None, "batch": None, "stack": []}
 
 
 def _col(field: str, key: str, lang: str, **extra: Any) -> dict[str, Any]:
@@ -166,26 +165,17 @@ def _filters(lang: str) -> dbc.Row:
                         size="sm",
                         children=[
                             dbc.Button(
-                                t("data.page.first", lang),
-                                id=ids.DataStatus.FIRST_BUTTON,
-                                color="secondary",
+                                t(f"data.page.{key}", lang),
+                                id=button_id,
+                                color=color,
                                 outline=True,
                                 disabled=True,
-                            ),
-                            dbc.Button(
-                                t("data.page.prev", lang),
-                                id=ids.DataStatus.PREV_BUTTON,
-                                color="secondary",
-                                outline=True,
-                                disabled=True,
-                            ),
-                            dbc.Button(
-                                t("data.page.next", lang),
-                                id=ids.DataStatus.NEXT_BUTTON,
-                                color="primary",
-                                outline=True,
-                                disabled=True,
-                            ),
+                            )
+                            for key, button_id, color in (
+                                ("first", ids.DataStatus.FIRST_BUTTON, "secondary"),
+                                ("prev", ids.DataStatus.PREV_BUTTON, "secondary"),
+                                ("next", ids.DataStatus.NEXT_BUTTON, "primary"),
+                            )
                         ],
                     ),
                 ],
@@ -209,7 +199,7 @@ def layout(**_query: Any) -> html.Div:
     return html.Div(
         className="data-status",
         children=[
-            dcc.Store(id=ids.DataStatus.CURSOR, data=FIRST_CURSOR),
+            dcc.Store(id=ids.DataStatus.CURSOR, data={"feed": None, "batch": None, "stack": []}),
             dcc.Store(id=ids.DataStatus.PAGE_INFO, data={"last_id": None, "has_more": False}),
             page_header(t("data.title", lang), t("data.subtitle", lang)),
             section(
