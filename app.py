@@ -14,7 +14,7 @@ from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks import data_status, shell
+from callbacks import command_center, data_status, shell
 from dashboard.cache import init_cache
 from dashboard.config import Settings
 from dashboard.i18n import t
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     register_pages()
     app.layout = lambda: shell_layout.layout(settings.refresh_seconds)
-    for module in (shell, data_status):
+    for module in (shell, command_center, data_status):
         module.register(app)
     return app
 

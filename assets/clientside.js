@@ -19,7 +19,59 @@
     return base + "?next=" + encodeURIComponent((pathname || "/") + (search || ""));
   }
 
+  // --- Command Center -----------------------------------------------------------------
+  // Ids are those of layouts/ids.py (a unit test checks every id named here exists).
+  var REFRESH_ID = "shell-refresh-interval";
+  var PAUSED_ID = "cc-paused-text";
+
+  function trigger() {
+    var c = window.dash_clientside.callback_context;
+    return c && c.triggered && c.triggered.length ? c.triggered[0].prop_id : "";
+  }
+
+  // The view: the dropdown's choice, or the next district when the rotation timer fires.
+  function view(selected, _n, config, current) {
+    var views = (config && config.views) || ["all"];
+    if (trigger().indexOf("cc-rotate-interval") === 0) {
+      if (document.hidden) { return window.dash_clientside.no_update; }
+      var i = views.indexOf(current);
+      return views[(i + 1) % views.length];
+    }
+    return views.indexOf(selected) >= 0 ? selected : "all";
+  }
+
+  function viewTitle(current, config) {
+    var names = (config && config.names) || {};
+    var label = (config && config.view_label) || "";
+    return label.replace("{name}", names[current] || names.all || current);
+  }
+
+  // A port chosen on the map (customdata) or on the queue board (the row's port_id).
+  function selectPort(clickData, cellClicked, current) {
+    var t = trigger();
+    if (t.indexOf("cc-map-graph") === 0 && clickData && clickData.points && clickData.points.length) {
+      var p = clickData.points[0].customdata;
+      return typeof p === "string" ? p : window.dash_clientside.no_update;
+    }
+    if (t.indexOf("cc-board-grid") === 0 && cellClicked && cellClicked.rowId) {
+      return cellClicked.rowId;
+    }
+    return window.dash_clientside.no_update;
+  }
+
+  // Pause the live refresh while the tab is hidden; resume when it is shown again.
+  document.addEventListener("visibilitychange", function () {
+    var dc = window.dash_clientside;
+    if (!dc || !dc.set_props || !document.getElementById(REFRESH_ID)) { return; }
+    dc.set_props(REFRESH_ID, { disabled: document.hidden });
+    var paused = document.getElementById(PAUSED_ID);
+    if (paused) {
+      paused.textContent = document.hidden ? (paused.getAttribute("data-label") || "") : "";
+    }
+  });
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    shell: { clock: clock, langHref: langHref }
+    shell: { clock: clock, langHref: langHref },
+    command: { view: view, viewTitle: viewTitle, selectPort: selectPort }
   });
 })();

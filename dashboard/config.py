@@ -44,6 +44,14 @@ class Settings:
         simulate: whether `python app.py` starts the live simulator.
         debug: Dash/Flask debug mode (never in production).
         page_size: rows per page in paged tables.
+        boundary_file: GeoJSON of province boundaries drawn on the map (a deployment points
+            it at its officially approved standard map; see data/geo/SOURCE.md).
+        queue_busy_wait_minutes / queue_congested_wait_minutes: a port's status by its
+            worst current wait (normal below busy; closed when no lane is open).
+        queue_busy_vehicles / queue_congested_vehicles: the same by vehicles waiting.
+        alarm_clearance_p90_hours: a district's p90 overall clearance time today above
+            this raises an alarm.
+        alarm_incident_severities: incident severities that raise an alarm while open.
     """
 
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
@@ -62,6 +70,13 @@ class Settings:
     simulate: bool = True
     debug: bool = False
     page_size: int = 50
+    boundary_file: str = str(DATA_DIR / "geo" / "provinces.geojson")
+    queue_busy_wait_minutes: int = 30
+    queue_congested_wait_minutes: int = 90
+    queue_busy_vehicles: int = 120
+    queue_congested_vehicles: int = 300
+    alarm_clearance_p90_hours: float = 72.0
+    alarm_incident_severities: str = "I,II"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

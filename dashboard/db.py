@@ -80,11 +80,36 @@ def create_schema(engine: Engine) -> None:
 
     Safe to run on every start: existing data is kept, reference tables are replaced
     from `data/reference/`, and the schema version is recorded in `app_meta`.
+
+    Upgrade from an older schema version: raw tables keep their rows and gain any new
+    index; rollup tables are derived data, so they are dropped, recreated in the new
+    shape and rebuilt from the raw rows (`rollups.rebuild`).
     """
+    stored = _stored_version(engine)
+    upgrading = stored is not None and stored < SCHEMA_VERSION
+    if upgrading:
+        from dashboard import rollups
+
+        derived = [t for tables in rollups.FEED_ROLLUPS.values() for t in tables]
+        metadata.drop_all(engine, tables=derived)
     metadata.create_all(engine)
+    if upgrading:
+        for table in metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(engine, checkfirst=True)
     with engine.begin() as conn:
         load_reference(conn)
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+    if upgrading:
+        rollups.rebuild(engine)
+
+
+def _stored_version(engine: Engine) -> int | None:
+    if not has_schema(engine):
+        return None
+    with engine.connect() as conn:
+        value = get_meta(conn, "schema_version")
+    return int(value) if value else None
 
 
 def load_reference(conn: Connection) -> None:

@@ -208,3 +208,28 @@ def province_names(collection: dict[str, Any], lang: str) -> dict[str, str]:
         raise ValueError(f"unknown language {lang!r}; expected 'zh' or 'en'")
     key = f"name_{lang}"
     return {f["properties"]["adcode"]: f["properties"][key] for f in collection["features"]}
+
+
+def subset(
+    collection: dict[str, Any],
+    *,
+    focus: bool | None = None,
+    adcodes: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """A new FeatureCollection with the selected features (shared, unmodified features).
+
+    Args:
+        collection: a FeatureCollection from `load_boundaries`.
+        focus: keep only focus (True) or only other (False) provinces; None keeps both.
+        adcodes: keep only these provinces; None keeps all.
+
+    Returns:
+        {"type": "FeatureCollection", "features": [...]}.
+    """
+    features = [
+        f
+        for f in collection["features"]
+        if (focus is None or f["properties"]["focus"] is focus)
+        and (adcodes is None or f["properties"]["adcode"] in adcodes)
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -14,6 +14,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from dashboard.config import TIMEZONE
+from dashboard.labels_command import LABELS as COMMAND_LABELS
 from dashboard.reference import load_reference
 
 LANGS: Final = ("zh", "en")
@@ -159,6 +160,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "source.generator": ("历史数据生成", "Generator"),
     "source.simulator": ("实时模拟", "Live simulator"),
 }
+
+CATALOG.update(COMMAND_LABELS)
 
 _DISTRICT_SUFFIX: Final = {"zh": "海关", "en": " Customs"}
 

@@ -26,7 +26,7 @@ from sqlalchemy import Table, delete, select, tuple_
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import db, schema
-from dashboard.contract import RELEASED_STATUSES
+from dashboard.contract import ENDED_STATUSES, RELEASED_STATUSES
 from dashboard.histogram import bucket_of_hours
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ def _declaration_deltas(rows: pd.DataFrame) -> Deltas:
     one = pd.Series(1.0, index=rows.index)
     rel_one = pd.Series(1.0, index=released.index)
     red = (rows["risk_lane"] == "RED").astype(float)
+    live = (~rows["status"].isin(ENDED_STATUSES)).astype(float)
     daily = _merge(
         [
             _group(
@@ -86,6 +87,7 @@ def _declaration_deltas(rows: pd.DataFrame) -> Deltas:
                     "declared_value_usd": rows["value_usd"],
                     "inspected_n": rows["inspection_flag"].astype(float),
                     "red_n": red,
+                    "live_n": live,
                 },
                 "day",
             ),
@@ -114,7 +116,11 @@ def _declaration_deltas(rows: pd.DataFrame) -> Deltas:
                 rows["ts_declared"],
                 "h",
                 keys,
-                {"declared_n": one, "declared_value_usd": rows["value_usd"]},
+                {
+                    "declared_n": one,
+                    "declared_value_usd": rows["value_usd"],
+                    "live_n": live,
+                },
                 "hour",
             ),
             _group(released, released["ts_released"], "h", keys, {"released_n": rel_one}, "hour"),

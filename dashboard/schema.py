@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 metadata = MetaData()
 # Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
 # the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
@@ -188,6 +188,15 @@ declarations = Table(
 )
 Index("ix_declarations_ts", declarations.c.ts_declared, declarations.c.entry_id)
 Index("ix_declarations_port_ts", declarations.c.port_id, declarations.c.ts_declared)
+# Declarations not released yet (in process, or ended without release): a small partial
+# index, so the live "in process" count never reads released history.
+Index(
+    "ix_declarations_unreleased",
+    declarations.c.declare_district,
+    declarations.c.status,
+    sqlite_where=declarations.c.ts_released.is_(None),
+    postgresql_where=declarations.c.ts_released.is_(None),
+)
 
 queue_observations = Table(
     "queue_observations",
@@ -359,6 +368,7 @@ rollup_decl_daily = _rollup(
         "declared_value_usd": Float,
         "inspected_n": Integer,
         "red_n": Integer,
+        "live_n": Integer,  # declared and not ended without release (see the hourly rollup)
         "released_n": Integer,
         "released_value_usd": Float,
         "overall_h_sum": Float,
@@ -371,7 +381,9 @@ rollup_decl_hourly = _rollup(
     "rollup_decl_hourly",
     Column("hour", Timestamp, primary_key=True),
     _DECL_KEYS,
-    {"declared_n": Integer, "declared_value_usd": Float, "released_n": Integer},
+    # live_n: declared in the hour and not ended without release (rejected, cancelled); with
+    # released_n it gives the in-process stock at any past hour from the current count.
+    {"declared_n": Integer, "declared_value_usd": Float, "released_n": Integer, "live_n": Integer},
 )
 rollup_decl_mode_monthly = _rollup(
     "rollup_decl_mode_monthly",

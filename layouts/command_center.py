@@ -1,18 +1,378 @@
-"""Command Center (/): live status for the video wall.
+"""Command Center (/): the live wall. Map, KPI strip, queue board, alarms, port detail.
 
-Not built yet (a later issue): the page shows a translated notice naming what it will show,
-and no figures or numbers until real queries back them.
+Query parameters: `wall=1` (wall mode: no navigation, large type, dark theme),
+`rotate=<seconds>` (cycle the view through the districts, 10..3600 s) and `view=<district
+code>` (start on one district). Invalid values are ignored, never echoed. The panels are
+filled by `callbacks.command_center` on the shell's refresh interval; this module builds
+components only and reads no data (the district list comes from the reference files).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import html
+import dash_bootstrap_components as dbc
+import flask
+from dash import dcc, html
 
-from layouts.components import current_lang, planned_page
+import callbacks
+from dashboard.config import Settings
+from dashboard.figures import empty_figure
+from dashboard.i18n import district_names, t
+from dashboard.reference import load_reference
+from layouts import ids
+from layouts.components import current_lang, grid, page_header, section
+
+ALL = "all"
+ROTATE_MIN, ROTATE_MAX = 10, 3600
 
 
-def layout(**_query: Any) -> html.Div:
-    """The page body in the request's language."""
-    return planned_page("page.command.name", "page.command.planned", current_lang())
+def parse_query(query: dict[str, Any]) -> dict[str, Any]:
+    """The page options from URL query values (untrusted strings).
+
+    Returns:
+        {"wall": bool, "rotate": seconds or 0, "view": district code or "all"}.
+    """
+    wall = str(query.get("wall", "")).lower() in {"1", "true", "yes", "on"}
+    try:
+        rotate = int(str(query.get("rotate", "0")))
+    except ValueError:
+        rotate = 0
+    rotate = min(max(rotate, ROTATE_MIN), ROTATE_MAX) if rotate > 0 else 0
+    view = str(query.get("view", ALL))
+    if view not in load_reference().code_set("district"):
+        view = ALL
+    return {"wall": wall, "rotate": rotate, "view": view}
+
+
+def view_options(lang: str) -> list[dict[str, str]]:
+    """The view choices: all districts, then each district by name."""
+    names = district_names(lang)
+    return [{"label": t("cc.view.all", lang), "value": ALL}] + [
+        {"label": name, "value": code} for code, name in names.items()
+    ]
+
+
+def kpi_tile(tile: dict[str, Any], extra: Any = None) -> html.Div:
+    """One KPI tile from `figures.command.kpi_tiles` values (plus `extra` below it)."""
+    return html.Div(
+        className=f"kpi-tile kpi-{tile['tone']}" + (" kpi-stale" if tile.get("stale") else ""),
+        **{"data-kpi": tile["key"]},
+        children=[
+            html.Div(tile["label"], className="kpi-label"),
+            html.Div(tile["value"], className="kpi-value"),
+            html.Div(
+                [html.Span(tile["change"], className="kpi-change"), " ", tile["baseline"]],
+                className="kpi-baseline",
+            ),
+            *([extra] if extra is not None else []),
+        ],
+    )
+
+
+def severity_chips(rows: list[dict[str, str]]) -> html.Div:
+    """Open incidents per severity, as coloured chips."""
+    return html.Div(
+        className="severity-chips",
+        children=[
+            html.Span(
+                f"{r['code']} {r['count']}",
+                title=r["label"],
+                className="severity-chip",
+                style={"borderColor": r["color"], "color": r["color"]},
+            )
+            for r in rows
+        ],
+    )
+
+
+def alarm_list(items: list[dict[str, str]], lang: str) -> html.Ul | html.P:
+    """The alarm feed: newest first, each with level, time and text (plain text only)."""
+    if not items:
+        return html.P(t("cc.alarms.none", lang), className="alarm-none")
+    return html.Ul(
+        className="alarm-list",
+        children=[
+            html.Li(
+                className=f"alarm alarm-{a['level']}",
+                **{"data-kind": a["kind"]},
+                children=[
+                    html.Span(a["level_label"], className="alarm-level"),
+                    html.Span(a["time"], className="alarm-time"),
+                    html.Span(a["text"], className="alarm-text"),
+                ],
+            )
+            for a in items
+        ],
+    )
+
+
+def detail_head(row: dict[str, Any] | None, incidents: list[dict[str, str]], lang: str) -> html.Div:
+    """The port detail's header: name, district, status, wait, lanes, open incidents."""
+    if row is None:
+        return html.Div(html.P(t("cc.detail.hint", lang), className="text-body-secondary"))
+    facts = [
+        html.Span(row["status_label"], className=f"badge status-badge status-{row['status']}"),
+        html.Span(
+            t(
+                "cc.detail.lanes",
+                lang,
+                open=row["lanes"].split("/")[0],
+                max=row["lanes"].split("/")[1],
+            )
+        ),
+    ]
+    if row["wait"] is not None:
+        facts.append(html.Span(f"{t('col.wait', lang)} {row['wait']} {row['trend']}"))
+        facts.append(html.Span(f"{t('col.vehicles', lang)} {row['vehicles']}"))
+    facts.append(html.Span(t("cc.asof", lang, ts=row["asof"]), className="text-body-secondary"))
+    if row["stale"]:
+        facts.append(html.Span(t("cc.stale.marker", lang), className="badge text-bg-secondary"))
+    listing: Any = (
+        html.Ul(
+            [
+                html.Li(
+                    [
+                        html.Span(i["severity"], className="sev-dot", style={"color": i["color"]}),
+                        f" {i['reported']} · {i['category']} · {i['status']} · ",
+                        i["title"],
+                    ]
+                )
+                for i in incidents
+            ],
+            className="detail-incidents",
+        )
+        if incidents
+        else html.P(t("cc.detail.no_incidents", lang), className="text-body-secondary small mb-1")
+    )
+    return html.Div(
+        className="detail-head",
+        **{"data-port": row["port_id"]},
+        children=[
+            html.H3(f"{row['port']} · {row['district']}", className="h6 mb-1"),
+            html.Div(facts, className="detail-facts"),
+            html.Div(t("cc.detail.incidents", lang), className="small fw-semibold mt-1"),
+            listing,
+        ],
+    )
+
+
+def panel_status(panel_id: str) -> html.Div:
+    """The line under a panel: "as of" time, or the failure with the last good time."""
+    return html.Div(id=panel_id, className="panel-status small")
+
+
+def _board_columns(lang: str) -> list[dict[str, Any]]:
+    return [
+        {"field": "port", "headerName": t("col.port", lang), "minWidth": 130, "flex": 2},
+        {"field": "district", "headerName": t("col.district", lang), "minWidth": 70, "flex": 1},
+        {
+            "field": "status_label",
+            "headerName": t("col.status", lang),
+            "minWidth": 70,
+            "flex": 1,
+            "cellClass": {"function": "'status-cell status-' + params.data.status"},
+        },
+        {
+            "field": "wait",
+            "headerName": t("col.wait", lang),
+            "type": "rightAligned",
+            "minWidth": 96,
+            "flex": 1.1,
+            "sort": "desc",
+        },
+        {
+            "field": "trend",
+            "headerName": t("col.trend", lang),
+            "minWidth": 56,
+            "flex": 0.6,
+            "tooltipField": "trend_label",
+            "sortable": False,
+        },
+        {
+            "field": "vehicles",
+            "headerName": t("col.vehicles", lang),
+            "type": "rightAligned",
+            "minWidth": 70,
+            "flex": 1,
+        },
+        {
+            "field": "lanes",
+            "headerName": t("col.lanes", lang),
+            "minWidth": 64,
+            "flex": 0.8,
+            "sortable": False,
+        },
+        {
+            "field": "spark",
+            "headerName": t("col.spark", lang),
+            "cellRenderer": "Sparkline",
+            "cellDataType": False,
+            "minWidth": 110,
+            "flex": 1.5,
+            "sortable": False,
+        },
+        {"field": "asof", "headerName": t("col.asof", lang), "minWidth": 90, "flex": 1.1},
+        {"field": "method", "headerName": t("col.method", lang), "minWidth": 90, "flex": 1.2},
+    ]
+
+
+def _controls(options: dict[str, Any], lang: str) -> html.Div:
+    wall_href = "/?wall=1" if not options["wall"] else "/"
+    return html.Div(
+        className="cc-controls",
+        children=[
+            html.Label(t("cc.view", lang), htmlFor=ids.CommandCenter.VIEW_SELECT, className="me-2"),
+            dcc.Dropdown(
+                id=ids.CommandCenter.VIEW_SELECT,
+                options=view_options(lang),
+                value=options["view"],
+                clearable=False,
+                searchable=False,
+                className="cc-view-select",
+            ),
+            html.A(
+                t("cc.wall.exit" if options["wall"] else "cc.wall", lang),
+                href=wall_href,
+                className="btn btn-outline-secondary btn-sm ms-3 cc-wall-link",
+            ),
+            html.A(
+                t("cc.rotate", lang),
+                href="/?wall=1&rotate=60",
+                className="btn btn-outline-secondary btn-sm ms-2 cc-rotate-link",
+            ),
+            html.Span(
+                id=ids.CommandCenter.PAUSED,
+                className="cc-paused ms-3",
+                **{"data-label": t("cc.paused", lang)},
+            ),
+        ],
+    )
+
+
+def _refresh_seconds() -> int:
+    if not flask.has_app_context():
+        return Settings().refresh_seconds
+    return callbacks.settings().refresh_seconds
+
+
+def layout(**query: Any) -> html.Div:
+    """The page body in the request's language, for the options in the URL."""
+    lang = current_lang()
+    options = parse_query(query)
+    views = [ALL, *sorted(load_reference().code_set("district"))]
+    cc = ids.CommandCenter
+    stores = [
+        dcc.Store(
+            id=cc.CONFIG,
+            data={
+                **options,
+                "views": views,
+                "names": {ALL: t("cc.view.all", lang), **district_names(lang)},
+                "view_label": t("cc.view.now", lang, name="{name}"),
+            },
+        ),
+        dcc.Store(id=cc.VIEW, data=options["view"]),
+        dcc.Store(id=cc.PORT),
+        *(
+            dcc.Store(id=i)
+            for i in (cc.MAP_GOOD, cc.KPIS_GOOD, cc.BOARD_GOOD, cc.ALARMS_GOOD, cc.DETAIL_GOOD)
+        ),
+        dcc.Interval(
+            id=cc.ROTATE_INTERVAL,
+            interval=max(options["rotate"], ROTATE_MIN) * 1000,
+            disabled=options["rotate"] == 0,
+        ),
+    ]
+    subtitle = t("cc.subtitle", lang, n=_refresh_seconds())
+    head = html.Div(
+        className="cc-head",
+        children=[
+            page_header(t("page.command.name", lang), subtitle)
+            if not options["wall"]
+            else html.Div(),
+            html.H2(id=cc.VIEW_TITLE, className="cc-view-title"),
+            _controls(options, lang),
+        ],
+    )
+    body = [
+        html.Div(id=cc.STALE_NOTE, className="cc-stale-note"),
+        section(
+            t("cc.kpis", lang),
+            html.Div(id=cc.KPIS, className="kpi-strip"),
+            panel_status(cc.KPIS_STATUS),
+            note=t("cc.kpis.note", lang),
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    section(
+                        t("cc.map", lang),
+                        dcc.Graph(
+                            id=cc.MAP,
+                            className="cc-map",
+                            config={
+                                "displaylogo": False,
+                                "scrollZoom": True,
+                                "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                            },
+                        ),
+                        panel_status(cc.MAP_STATUS),
+                        note=t("cc.map.note", lang),
+                    ),
+                    lg=7,
+                ),
+                dbc.Col(
+                    section(
+                        t("cc.detail", lang),
+                        html.Div(
+                            id=cc.DETAIL_HEAD,
+                            children=html.P(
+                                t("cc.detail.hint", lang), className="text-body-secondary"
+                            ),
+                        ),
+                        dcc.Graph(
+                            id=cc.DETAIL,
+                            className="cc-detail",
+                            figure=empty_figure(t("cc.detail.hint", lang)),
+                            config={"displaylogo": False},
+                        ),
+                        panel_status(cc.DETAIL_STATUS),
+                    ),
+                    lg=5,
+                ),
+            ]
+        ),
+        dbc.Row(
+            [
+                dbc.Col(
+                    section(
+                        t("cc.board", lang),
+                        grid(
+                            cc.BOARD,
+                            _board_columns(lang),
+                            lang,
+                            height=None,
+                            row_id="port_id",
+                            rowClassRules={"row-stale": "params.data.stale"},
+                        ),
+                        panel_status(cc.BOARD_STATUS),
+                        note=t("cc.board.note", lang),
+                    ),
+                    lg=7,
+                ),
+                dbc.Col(
+                    section(
+                        t("cc.alarms", lang),
+                        html.Div(id=cc.ALARMS, className="alarm-feed"),
+                        panel_status(cc.ALARMS_STATUS),
+                    ),
+                    lg=5,
+                ),
+            ]
+        ),
+    ]
+    return html.Div(
+        [*stores, head, *body],
+        className="cc-page" + (" cc-wall" if options["wall"] else ""),
+    )

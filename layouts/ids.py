@@ -40,7 +40,36 @@ class DataStatus:
     RAW_DETAIL = "data-raw-pre"
 
 
-ALL_CLASSES = (Shell, DataStatus)
+class CommandCenter:
+    """Command Center page (/): the live wall."""
+
+    CONFIG = "cc-config-store"
+    VIEW_SELECT = "cc-view-dropdown"
+    VIEW = "cc-view-store"
+    VIEW_TITLE = "cc-view-title-text"
+    ROTATE_INTERVAL = "cc-rotate-interval"
+    PORT = "cc-port-store"
+    MAP = "cc-map-graph"
+    MAP_STATUS = "cc-map-status-text"
+    MAP_GOOD = "cc-map-good-store"
+    KPIS = "cc-kpis-div"
+    KPIS_STATUS = "cc-kpis-status-text"
+    KPIS_GOOD = "cc-kpis-good-store"
+    BOARD = "cc-board-grid"
+    BOARD_STATUS = "cc-board-status-text"
+    BOARD_GOOD = "cc-board-good-store"
+    ALARMS = "cc-alarms-div"
+    ALARMS_STATUS = "cc-alarms-status-text"
+    ALARMS_GOOD = "cc-alarms-good-store"
+    DETAIL_HEAD = "cc-detail-head-div"
+    DETAIL = "cc-detail-graph"
+    DETAIL_STATUS = "cc-detail-status-text"
+    DETAIL_GOOD = "cc-detail-good-store"
+    STALE_NOTE = "cc-stale-note-text"
+    PAUSED = "cc-paused-text"
+
+
+ALL_CLASSES = (Shell, CommandCenter, DataStatus)
 
 
 def all_ids() -> list[str]:

@@ -5,25 +5,68 @@ DataFrame with documented columns; statements are SQLAlchemy Core `select()` wit
 parameters. Cached facades (Flask-Caching `memoize`) sit next to the queries they wrap
 and memoize on primitive arguments plus the database's `data_version`.
 
-This package module holds what all subjects share: reading a statement into a DataFrame
-and `EngineProvider`, the per-process lazy engine the app factory stores on the server.
+This package module holds what all subjects share: reading a statement into a DataFrame,
+the caller's district scope, and `EngineProvider`, the per-process lazy engine the app
+factory stores on the server.
+
+Scope: every query over district data takes `scope`, the district codes the caller may
+see as a sorted tuple, or None for every district. It is applied here, in SQL, never
+taken from a callback input; facades pass it into their cache keys.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine
+from sqlalchemy import ColumnElement, Connection, Engine, Select, true
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import Executable
 
 from dashboard.config import Settings
 
 Bind = Engine | Connection
-__all__ = ["Bind", "Engine", "EngineProvider", "connect", "read_frame"]
+Scope = tuple[str, ...] | None
+# What a query raises when the database is unreachable or fails: callers that must keep a
+# panel showing its last good data catch these (and only these).
+QUERY_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, OSError)
+__all__ = [
+    "Bind",
+    "QUERY_ERRORS",
+    "Engine",
+    "EngineProvider",
+    "Scope",
+    "connect",
+    "in_scope",
+    "read_frame",
+    "read_windows",
+    "scoped",
+]
+
+
+def in_scope(column: ColumnElement[str], scope: Scope) -> ColumnElement[bool]:
+    """The condition "`column` is a district the caller may see" (always true for None).
+
+    Args:
+        column: a district-code column.
+        scope: sorted district codes, or None for every district.
+
+    Returns:
+        A boolean SQL expression; an empty scope matches nothing.
+    """
+    if scope is None:
+        return true()
+    return column.in_(list(scope))
+
+
+def scoped(stmt: Select[Any], column: ColumnElement[str], scope: Scope) -> Select[Any]:
+    """`stmt` limited to the districts in `scope` (unchanged for None)."""
+    return stmt if scope is None else stmt.where(in_scope(column, scope))
 
 
 @contextmanager
@@ -59,6 +102,32 @@ def read_frame(bind: Bind, statement: Executable, columns: list[str] | None = No
         keys = list(result.keys()) or (columns or [])
         rows = result.all()
     return pd.DataFrame([tuple(r) for r in rows], columns=keys)
+
+
+def read_windows(
+    bind: Bind,
+    windows: list[tuple[datetime, datetime]],
+    statement: Callable[[datetime, datetime], Executable],
+    columns: list[str],
+) -> pd.DataFrame:
+    """Run `statement(start, end)` for each time window and stack the results.
+
+    One range per statement keeps each one a plain index range scan (SQLite executes an
+    OR of several ranges far more slowly than the ranges one by one).
+
+    Args:
+        bind: Engine or Connection.
+        windows: `[start, end)` ranges, disjoint.
+        statement: builds the select for one window.
+        columns: column names (used when there is no row).
+
+    Returns:
+        The rows of every window, in window order.
+    """
+    with connect(bind) as conn:
+        parts = [read_frame(conn, statement(start, end), columns) for start, end in windows]
+    parts = [p for p in parts if not p.empty]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
 class EngineProvider:

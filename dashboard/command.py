@@ -1,0 +1,157 @@
+"""The Command Center's data for one view: cached queries in, `dashboard.live` results out.
+
+Callbacks call these functions with the engine, the current time, the caller's scope and
+the view (one district or all). A view narrows the scope, never widens it: the districts
+queried are the view's districts that are in the caller's scope. Times are rounded down
+to the minute so that every wall screen on one view shares the cached results, and the
+cache keys carry the data version, so new data shows at the next refresh.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from dashboard.cache import cache
+from dashboard.live import (
+    SPARK_HOURS,
+    Kpi,
+    KpiInputs,
+    Thresholds,
+    alarms,
+    compare_days,
+    district_p90,
+    kpis,
+    port_board,
+)
+from dashboard.queries import Scope, clearance, feeds, incidents, queues
+from dashboard.reference import load_reference
+
+DETAIL_HOURS = 24
+
+
+def narrow(scope: Scope, view: str | None) -> Scope:
+    """The districts to query: the view's district if the caller may see it, else nothing
+    more than the scope (an out-of-scope view gives an empty scope, never a wider one)."""
+    if view is None:
+        return scope
+    if scope is None or view in scope:
+        return (view,)
+    return ()
+
+
+def minute(now: datetime) -> datetime:
+    """`now` rounded down to the minute (the cache grain of the live views)."""
+    return now.replace(second=0, microsecond=0)
+
+
+def _day(d: date) -> datetime:
+    return datetime.combine(d, datetime.min.time())
+
+
+def reference_ports(scope: Scope) -> pd.DataFrame:
+    """Reference ports in `scope` with numeric coordinates and lane counts."""
+    ports = pd.DataFrame(load_reference().ports)
+    ports["lanes_max"] = ports["lanes_max"].astype(int)
+    ports[["lat", "lon"]] = ports[["lat", "lon"]].astype(float)
+    return ports if scope is None else ports[ports["district_code"].isin(scope)]
+
+
+@cache.memoize()
+def _board_at(
+    engine: Engine, version: str, now: datetime, scope: Scope, th: Thresholds
+) -> pd.DataFrame:
+    obs = queues.recent_observations(engine, now - timedelta(hours=SPARK_HOURS), now, scope)
+    return port_board(obs, reference_ports(scope), now, th)
+
+
+def board(engine: Engine, now: datetime, scope: Scope, th: Thresholds) -> pd.DataFrame:
+    """`live.port_board` for the ports in `scope` (cached per data version and minute)."""
+    return _board_at(engine, feeds.data_version(engine), minute(now), scope, th)
+
+
+def stale_districts(engine: Engine, now: datetime, late: int, stale: int) -> frozenset[str]:
+    """Districts whose live feeds are stale now."""
+    frame = feeds.cached_district_freshness(engine, now, late, stale)
+    return frozenset(frame.loc[frame["state"] == "stale", "district_code"])
+
+
+def kpi_strip(
+    engine: Engine, now: datetime, scope: Scope, th: Thresholds
+) -> tuple[list[Kpi], pd.DataFrame]:
+    """Today's KPIs for `scope`, and the incidents open now (for the severity breakdown)."""
+    now = minute(now)
+    today = now.date()
+    days = compare_days(today)
+    whole_days = [(_day(d), _day(d) + timedelta(days=1)) for d in (today, *days)]
+    hourly = clearance.cached_hourly_counts(engine, whole_days, scope)
+    hourly = hourly.groupby("hour", as_index=False)[["declared_n", "released_n", "live_n"]].sum()
+    daily = clearance.cached_daily_counts(engine, days[-1], today, scope)
+    daily = daily.groupby("day", as_index=False)[
+        ["declared_n", "inspected_n", "released_n", "live_n"]
+    ].sum()
+    stock = clearance.cached_in_process(engine, scope)
+    hist = clearance.cached_clearance_histogram(engine, [today, *days], scope)
+    open_now = incidents.cached_open_incidents(engine, scope)
+    overlapping = incidents.cached_incidents_between(engine, _day(days[-1]), now, scope)
+    hours = [_day(d) + timedelta(hours=now.hour) for d in days]
+    queue_hours = queues.cached_hourly(engine, [(h, h + timedelta(hours=1)) for h in hours], scope)
+    current = board(engine, now, scope, th)
+    inputs = KpiInputs(
+        hourly=hourly,
+        daily=daily,
+        histogram=hist,
+        in_process_now=float(stock["in_process"].sum()),
+        incidents=overlapping,
+        open_now=open_now,
+        vehicles_now=float(current["vehicles_waiting"].fillna(0).sum()),
+        queue_hourly=queue_hours,
+    )
+    return kpis(inputs, now), open_now
+
+
+def alarm_feed(
+    engine: Engine, now: datetime, scope: Scope, th: Thresholds, late: int, stale: int
+) -> pd.DataFrame:
+    """Every alarm now in `scope` (`live.alarms`), newest first."""
+    now = minute(now)
+    current = board(engine, now, scope, th)
+    open_now = incidents.cached_open_incidents(engine, scope)
+    hist = clearance.cached_clearance_histogram(engine, [now.date()], scope)
+    fresh = feeds.cached_district_freshness(engine, now, late, stale)
+    if scope is not None:
+        fresh = fresh[fresh["district_code"].isin(scope)]
+    return alarms(current, open_now, district_p90(hist, now.date()), fresh, th, now)
+
+
+def map_data(
+    engine: Engine, now: datetime, scope: Scope, th: Thresholds
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Board, open incidents and today's district flows for the map of `scope`."""
+    now = minute(now)
+    return (
+        board(engine, now, scope, th),
+        incidents.cached_open_incidents(engine, scope),
+        clearance.cached_district_flows(engine, now.date(), scope),
+    )
+
+
+def port_detail(
+    engine: Engine, now: datetime, port_id: str, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Hourly queue of one port over the last 24 h and the same hours a week before, and
+    the incidents at the port that overlap the last 24 h.
+
+    Returns empty frames for a port outside `scope`.
+    """
+    now = minute(now)
+    end = now.replace(minute=0) + timedelta(hours=1)
+    start = end - timedelta(hours=DETAIL_HOURS)
+    week = timedelta(days=7)
+    rows = queues.cached_hourly(engine, [(start - week, end - week), (start, end)], scope, port_id)
+    recent = rows[rows["hour"] >= start]
+    before = rows[rows["hour"] < start]
+    overlapping = incidents.cached_incidents_between(engine, start, now, scope)
+    return recent, before, overlapping[overlapping["port_id"] == port_id]

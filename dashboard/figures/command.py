@@ -1,0 +1,263 @@
+"""Command Center builders: KPI tiles, queue-board rows, alarm items, port detail chart.
+
+Pure functions from `dashboard.live` results to display values (already translated and
+formatted) or plotly figures. Ports and districts are shown by name, never by code.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboard.figures import base_layout
+from dashboard.figures.command_map import STATUS_COLORS, TREND_ARROWS
+from dashboard.i18n import district_names, format_age, format_ts_short, t
+from dashboard.live import Kpi
+from dashboard.reference import load_reference
+
+
+# --- KPI tiles --------------------------------------------------------------------------------
+def _format(key: str, value: float, lang: str) -> str:
+    if value != value:
+        return "—"
+    if key.endswith("_hours"):
+        return t("kpi.hours", lang, v=f"{value:.1f}")
+    if key == "inspection_rate":
+        return f"{100 * value:.1f}%"
+    return f"{value:,.0f}"
+
+
+def kpi_tiles(kpis: list[Kpi], lang: str) -> list[dict[str, str]]:
+    """One display dict per KPI: key, label, value, baseline, change, tone.
+
+    Tone is "good", "bad" or "neutral": the direction of the change against the baseline
+    where a direction is better (fewer in process is good), "neutral" otherwise or when the
+    change is under 5 %.
+    """
+    tiles = []
+    for k in kpis:
+        change = k.change
+        if change != change:
+            change_text, tone = "", "neutral"
+        else:
+            change_text = f"{'+' if change >= 0 else '−'}{abs(change) * 100:.0f}%"
+            tone = "neutral"
+            if k.higher_is_better is not None and abs(change) >= 0.05:
+                tone = "good" if (change > 0) == k.higher_is_better else "bad"
+        baseline = (
+            t("kpi.baseline", lang, value=_format(k.key, k.baseline, lang))
+            if k.baseline == k.baseline
+            else t("kpi.no_baseline", lang)
+        )
+        tiles.append(
+            {
+                "key": k.key,
+                "label": t(f"kpi.{k.key}", lang),
+                "value": _format(k.key, k.value, lang),
+                "baseline": baseline,
+                "change": change_text,
+                "tone": tone,
+            }
+        )
+    return tiles
+
+
+def severity_breakdown(open_now: pd.DataFrame, lang: str) -> list[dict[str, str]]:
+    """Open incidents per severity (I..IV, all four even when zero) with their colours."""
+    ref = load_reference()
+    names, colors = ref.names("severity", lang), ref.extra("severity")
+    counts = open_now["severity"].value_counts() if len(open_now) else pd.Series(dtype=int)
+    return [
+        {
+            "code": code,
+            "label": names[code],
+            "count": str(int(counts.get(code, 0))),
+            "color": colors[code],
+        }
+        for code in ("I", "II", "III", "IV")
+    ]
+
+
+# --- queue board ------------------------------------------------------------------------------
+def board_rows(board: pd.DataFrame, stale: frozenset[str], lang: str) -> list[dict[str, Any]]:
+    """Queue-board grid rows, in board order (worst wait first).
+
+    A port without a current observation shows no wait and no time ("—"): a wait figure
+    is never shown without the time it was measured.
+    """
+    ref = load_reference()
+    names, dnames = ref.names("port", lang), district_names(lang)
+    methods = ref.names("measurement_method", lang)
+    rows = []
+    for r in board.itertuples(index=False):
+        current = r.status != "unknown" and r.observed_at == r.observed_at
+        rows.append(
+            {
+                "port_id": r.port_id,
+                "port": names.get(r.port_id, r.port_id),
+                "district": dnames.get(r.district_code, r.district_code),
+                "status": r.status,
+                "status_label": t(f"status.{r.status}", lang),
+                "wait": round(float(r.wait_minutes)) if current else None,
+                "trend": TREND_ARROWS[r.trend] if current else "",
+                "trend_label": t(f"trend.{r.trend}", lang) if current else "",
+                "vehicles": int(r.vehicles_waiting) if current else None,
+                "lanes": f"{int(r.lanes_open)}/{int(r.lanes_max)}"
+                if current
+                else f"—/{int(r.lanes_max)}",
+                "spark": list(r.spark),
+                "asof": format_ts_short(r.observed_at) if current else "—",
+                "method": "、".join(methods.get(m, m) for m in r.methods.split(",") if m)
+                if lang == "zh"
+                else ", ".join(methods.get(m, m) for m in r.methods.split(",") if m),
+                "stale": r.district_code in stale,
+                "color": STATUS_COLORS[r.status],
+            }
+        )
+    return rows
+
+
+# --- alarms -----------------------------------------------------------------------------------
+def alarm_items(alarms: pd.DataFrame, lang: str) -> list[dict[str, str]]:
+    """Alarm feed entries, newest first: level, level label, time, text, kind.
+
+    Args:
+        alarms: `live.alarms` rows.
+        lang: "zh" or "en".
+    """
+    ref = load_reference()
+    names, dnames = ref.names("port", lang), district_names(lang)
+    sev = ref.names("severity", lang)
+    items = []
+    for r in alarms.itertuples(index=False):
+        place = dnames.get(r.district_code, r.district_code)
+        if isinstance(r.port_id, str) and r.port_id:
+            port = names.get(r.port_id, r.port_id)
+            place = f"{port}（{place}）" if lang == "zh" else f"{port} ({place})"
+        if r.kind == "incident":
+            text = t(
+                "alarm.incident", lang, place=place, value=sev.get(r.value, r.value), title=r.detail
+            )
+        elif r.kind == "feed":
+            age = format_age(float(r.detail) if r.detail == r.detail else math.nan, lang)
+            text = t("alarm.feed", lang, place=place, value=t(f"state.{r.value}", lang), age=age)
+        else:
+            text = t(f"alarm.{r.kind}", lang, place=place, value=r.value, threshold=r.threshold)
+        items.append(
+            {
+                "level": r.level,
+                "level_label": t(f"alarm.level.{r.level}", lang),
+                "time": format_ts_short(r.at),
+                "text": text,
+                "kind": r.kind,
+            }
+        )
+    return items
+
+
+def incident_items(incidents: pd.DataFrame, lang: str) -> list[dict[str, str]]:
+    """Incidents as display entries: severity label and colour, status, reported, title."""
+    ref = load_reference()
+    sev, colors = ref.names("severity", lang), ref.extra("severity")
+    status, category = ref.names("incident_status", lang), ref.names("incident_category", lang)
+    return [
+        {
+            "severity": sev.get(r.severity, r.severity),
+            "color": colors.get(r.severity, "#d62728"),
+            "status": status.get(r.status, r.status),
+            "category": category.get(r.category, r.category),
+            "reported": format_ts_short(r.reported_at),
+            "title": r.title if isinstance(r.title, str) else "",
+        }
+        for r in incidents.itertuples(index=False)
+    ]
+
+
+# --- port detail ------------------------------------------------------------------------------
+def port_hourly(hourly: pd.DataFrame) -> pd.DataFrame:
+    """Port-level queue per hour from per-queue hourly sums: worst mean wait, total mean
+    vehicles (columns hour, wait, vehicles)."""
+    if hourly.empty:
+        return pd.DataFrame({"hour": pd.to_datetime([]), "wait": [], "vehicles": []})
+    n = hourly["obs_n"].where(hourly["obs_n"] > 0)
+    per = hourly.assign(wait=hourly["wait_minutes_sum"] / n, vehicles=hourly["vehicles_sum"] / n)
+    return per.groupby("hour", as_index=False).agg(
+        wait=("wait", "max"), vehicles=("vehicles", "sum")
+    )
+
+
+def detail_figure(
+    today: pd.DataFrame,
+    last_week: pd.DataFrame,
+    incidents: pd.DataFrame,
+    lang: str,
+    *,
+    dark: bool = False,
+) -> go.Figure:
+    """Wait and vehicles over the last 24 h against the same hours a week before, with
+    the port's incidents shaded where they were open.
+
+    Args:
+        today: `port_hourly` of the last 24 h.
+        last_week: `port_hourly` of the same hours 7 days before (plotted shifted a week).
+        incidents: incidents at this port overlapping the last 24 h.
+        lang: "zh" or "en".
+        dark: the wall's dark theme.
+    """
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    shifted = last_week.assign(hour=last_week["hour"] + pd.Timedelta(days=7))
+    series = (
+        (today, t("cc.detail.today", lang), "#1d70b8", "solid"),
+        (shifted, t("cc.detail.last_week", lang), "#8a94a0", "dot"),
+    )
+    for frame, name, color, dash in series:
+        for row, col, unit in (
+            (1, "wait", t("cc.detail.wait", lang)),
+            (2, "vehicles", t("cc.detail.vehicles", lang)),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=frame["hour"], y=frame[col].round(1), mode="lines", name=name,
+                    line={"color": color, "dash": dash, "width": 2},
+                    legendgroup=name, showlegend=row == 1,
+                    hovertemplate=f"%{{x|%m-%d %H:%M}} · {unit} %{{y}}<extra>{name}</extra>",
+                ),
+                row=row, col=1,
+            )  # fmt: skip
+    ref = load_reference()
+    colors, sev = ref.extra("severity"), ref.names("severity", lang)
+    end = today["hour"].max() + pd.Timedelta(hours=1) if len(today) else None
+    for r in incidents.itertuples(index=False):
+        stop = r.resolved_at if r.resolved_at == r.resolved_at else end
+        if stop is None:
+            continue
+        fig.add_vrect(
+            x0=r.reported_at,
+            x1=stop,
+            fillcolor=colors.get(r.severity, "#d62728"),
+            opacity=0.15,
+            line_width=0,
+            annotation_text=sev.get(r.severity, r.severity),
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        base_layout(
+            margin={"l": 44, "r": 10, "t": 28, "b": 30},
+            legend={"orientation": "h", "y": 1.12, "x": 0},
+            hovermode="x unified",
+        )
+    )
+    fig.update_yaxes(title_text=t("cc.detail.wait", lang), row=1, col=1, rangemode="tozero")
+    fig.update_yaxes(title_text=t("cc.detail.vehicles", lang), row=2, col=1, rangemode="tozero")
+    if dark:
+        fig.update_layout(
+            font={"color": "#e8eef5"},
+            template="plotly_dark",
+            paper_bgcolor="rgba(0,0,0,0)",
+            plot_bgcolor="rgba(0,0,0,0)",
+        )
+    return fig

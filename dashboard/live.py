@@ -1,0 +1,402 @@
+"""The live picture of the Command Center, computed from query results (no SQL, no Dash).
+
+- `port_board`: every port's current queue from the latest observation of each of its
+  queues (direction x lane type): worst wait, vehicles waiting, lanes open of max, status
+  (normal / busy / congested / closed / unknown) by the thresholds, trend and sparkline.
+- `kpis`: today's figures against the median of the same weekday in the previous four
+  weeks, compared at the same time of day where the figure accumulates over the day.
+- `alarms`: threshold breaches now (queue, wait, closed port, clearance time, serious
+  incident, late or stale district feed). Alarms are derived from the current state, so a
+  breach that clears drops out at the next refresh.
+
+All times are naive Beijing wall time, like the stored timestamps.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from dashboard.config import Settings
+from dashboard.histogram import percentile_from_histogram
+
+PORT_STATUSES = ("normal", "busy", "congested", "closed", "unknown")
+COMPARE_WEEKS = 4
+SPARK_HOURS = 6
+SPARK_BIN = "15min"
+CURRENT_MINUTES = 90  # an observation older than this is not "current"
+TREND_MINUTES = 60
+BOARD_COLUMNS = [
+    "port_id",
+    "district_code",
+    "observed_at",
+    "wait_minutes",
+    "vehicles_waiting",
+    "lanes_open",
+    "lanes_max",
+    "methods",
+    "status",
+    "trend",
+    "spark",
+]
+ALARM_COLUMNS = ["kind", "level", "at", "district_code", "port_id", "value", "threshold", "detail"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where a port turns busy or congested, and what raises an alarm."""
+
+    busy_wait: float = 30
+    congested_wait: float = 90
+    busy_vehicles: float = 120
+    congested_vehicles: float = 300
+    clearance_p90_hours: float = 72.0
+    incident_severities: tuple[str, ...] = ("I", "II")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Thresholds:
+        """The thresholds configured in `settings`."""
+        return cls(
+            busy_wait=settings.queue_busy_wait_minutes,
+            congested_wait=settings.queue_congested_wait_minutes,
+            busy_vehicles=settings.queue_busy_vehicles,
+            congested_vehicles=settings.queue_congested_vehicles,
+            clearance_p90_hours=settings.alarm_clearance_p90_hours,
+            incident_severities=tuple(
+                sorted(
+                    s.strip() for s in settings.alarm_incident_severities.split(",") if s.strip()
+                )
+            ),
+        )
+
+
+# --- queue board -----------------------------------------------------------------------------
+def port_status(wait: float, vehicles: float, closed: bool, th: Thresholds) -> str:
+    """Status of one port from its worst wait (minutes) and vehicles waiting."""
+    if closed:
+        return "closed"
+    if wait != wait:  # NaN: no current observation
+        return "unknown"
+    if wait >= th.congested_wait or vehicles >= th.congested_vehicles:
+        return "congested"
+    if wait >= th.busy_wait or vehicles >= th.busy_vehicles:
+        return "busy"
+    return "normal"
+
+
+def _port_series(obs: pd.DataFrame) -> pd.DataFrame:
+    """Port-level wait per 15-minute bin: the worst queue's mean wait in the bin."""
+    binned = obs.assign(bin=obs["observed_at"].dt.floor(SPARK_BIN))
+    per_queue = binned.groupby(["port_id", "bin", "direction", "lane_type"])["wait_minutes"].mean()
+    return per_queue.groupby(level=["port_id", "bin"]).max().reset_index()
+
+
+def _trend(series: pd.DataFrame, now: datetime) -> str:
+    if len(series) < 2:
+        return "flat"
+    current = float(series["wait_minutes"].iloc[-1])
+    earlier = series[series["bin"] <= pd.Timestamp(now) - pd.Timedelta(minutes=TREND_MINUTES)]
+    reference = earlier if len(earlier) else series.iloc[:1]
+    before = float(reference["wait_minutes"].iloc[-1])
+    change = current - before
+    if abs(change) < max(5.0, 0.1 * before):
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def port_board(
+    obs: pd.DataFrame, ports: pd.DataFrame, now: datetime, th: Thresholds
+) -> pd.DataFrame:
+    """One row per port: its current queue, status, trend and 6-hour sparkline.
+
+    Args:
+        obs: queue observations of the last hours (`queries.queues.OBS_COLUMNS`).
+        ports: reference ports (port_id, district_code, lanes_max).
+        now: current Beijing time.
+        th: status thresholds.
+
+    Returns:
+        Columns `BOARD_COLUMNS`, worst wait first; ports without a current observation
+        (none in the last `CURRENT_MINUTES`) have status "unknown" and no wait, and come
+        last. `spark` is a list of waits (minutes, one per 15 minutes, oldest first).
+    """
+    cutoff = pd.Timestamp(now) - pd.Timedelta(minutes=CURRENT_MINUTES)
+    recent = obs[obs["observed_at"] >= cutoff]
+    latest = (
+        recent.sort_values("observed_at")
+        .groupby(["port_id", "direction", "lane_type"], as_index=False)
+        .last()
+    )
+    per_port = latest.groupby("port_id").agg(
+        observed_at=("observed_at", "max"),
+        wait_minutes=("wait_minutes", "max"),
+        vehicles_waiting=("vehicles_waiting", "sum"),
+        lanes_open=("lanes_open", "sum"),
+        lanes_max_obs=("lanes_max", "sum"),
+        closed=("operational_status", lambda s: bool((s == "CLOSED").all())),
+        methods=("measurement_method", lambda s: ",".join(sorted(set(s)))),
+    )
+    board = ports[["port_id", "district_code", "lanes_max"]].merge(
+        per_port.reset_index(), on="port_id", how="left"
+    )
+    board["lanes_max"] = board["lanes_max_obs"].fillna(board["lanes_max"])
+    board["closed"] = board["closed"].astype("boolean").fillna(False).astype(bool)
+    board["closed"] |= board["lanes_open"].eq(0) & board["observed_at"].notna()
+    board["status"] = [
+        port_status(float(w), float(v) if v == v else 0.0, bool(c), th)
+        for w, v, c in zip(
+            board["wait_minutes"], board["vehicles_waiting"], board["closed"], strict=True
+        )
+    ]
+    spark_start = pd.Timestamp(now) - pd.Timedelta(hours=SPARK_HOURS)
+    series = _port_series(obs[obs["observed_at"] >= spark_start])
+    groups = dict(tuple(series.groupby("port_id")))
+    board["spark"] = [
+        [round(float(x), 1) for x in groups[p]["wait_minutes"]] if p in groups else []
+        for p in board["port_id"]
+    ]
+    board["trend"] = [
+        _trend(groups[p], now) if p in groups and s != "unknown" else "flat"
+        for p, s in zip(board["port_id"], board["status"], strict=True)
+    ]
+    board["methods"] = board["methods"].fillna("")
+    board = board.sort_values(
+        ["wait_minutes", "vehicles_waiting"], ascending=False, na_position="last", kind="stable"
+    )
+    return board[BOARD_COLUMNS].reset_index(drop=True)
+
+
+# --- KPIs ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Kpi:
+    """One figure of the KPI strip: today's value and the 4-week same-weekday median."""
+
+    key: str
+    value: float
+    baseline: float
+    higher_is_better: bool | None = None
+
+    @property
+    def change(self) -> float:
+        """Relative change against the baseline (NaN when there is none)."""
+        if self.baseline != self.baseline or self.baseline == 0 or self.value != self.value:
+            return math.nan
+        return self.value / self.baseline - 1.0
+
+
+def compare_days(today: date, weeks: int = COMPARE_WEEKS) -> list[date]:
+    """The same weekday in each of the previous `weeks` weeks, most recent first."""
+    return [today - timedelta(days=7 * k) for k in range(1, weeks + 1)]
+
+
+def _median(values: Sequence[float]) -> float:
+    clean = [v for v in values if v == v]
+    return float(np.median(clean)) if clean else math.nan
+
+
+def _by_time_of_day(hourly: pd.DataFrame, day: date, now: datetime, measure: str) -> float:
+    """Sum of `measure` on `day` from midnight to the time of day of `now` (the hour of
+    `now` counted in proportion to the minutes passed; today's partial hour as it is)."""
+    start = pd.Timestamp(day)
+    hour = start + pd.Timedelta(hours=now.hour)
+    rows = hourly[(hourly["hour"] >= start) & (hourly["hour"] <= hour)]
+    full = float(rows.loc[rows["hour"] < hour, measure].sum())
+    part = float(rows.loc[rows["hour"] == hour, measure].sum())
+    if day == now.date():
+        return full + part
+    return full + part * (now.minute * 60 + now.second) / 3600.0
+
+
+def in_process_at(
+    now_count: float, hourly: pd.DataFrame, daily: pd.DataFrame, at: datetime, now: datetime
+) -> float:
+    """Declarations in process at the start of `at`'s hour, from today's count.
+
+    Stock(T) = stock(now) - (live declarations lodged since T) + (releases since T), with
+    "live" excluding declarations that ended without release. Hours of `at`'s day and of
+    today come from `hourly`, whole days between from `daily`.
+
+    Args:
+        now_count: declarations in process now.
+        hourly: hourly counts covering `at`'s day and today (hour, live_n, released_n).
+        daily: daily counts covering the days between (day, live_n, released_n).
+        at: a past time.
+        now: the current time.
+
+    Returns:
+        The in-process count at the start of `at`'s hour.
+    """
+    start = pd.Timestamp(at).floor("h")
+    day_end = start.normalize() + pd.Timedelta(days=1)
+    today = pd.Timestamp(now).normalize()
+    net = hourly["live_n"] - hourly["released_n"]
+    in_at_day = (hourly["hour"] >= start) & (hourly["hour"] < day_end)
+    in_today = hourly["hour"] >= today
+    between = (daily["day"] >= day_end) & (daily["day"] < today)
+    moved = float(net[in_at_day | in_today].sum())
+    moved += float((daily.loc[between, "live_n"] - daily.loc[between, "released_n"]).sum())
+    return now_count - moved
+
+
+def _percentile(hist: pd.DataFrame, day: date, q: float) -> float:
+    rows = hist[hist["day"] == pd.Timestamp(day)]
+    return percentile_from_histogram(rows["bucket"], rows["overall_n"], q)
+
+
+def _open_at(incidents: pd.DataFrame, at: datetime) -> int:
+    ts = pd.Timestamp(at)
+    reported = incidents["reported_at"] <= ts
+    unresolved = incidents["resolved_at"].isna() | (incidents["resolved_at"] > ts)
+    return int((reported & unresolved).sum())
+
+
+def _vehicles_at_hour(queue_hourly: pd.DataFrame, hour: datetime) -> float:
+    rows = queue_hourly[queue_hourly["hour"] == pd.Timestamp(hour).floor("h")]
+    if rows.empty:
+        return math.nan
+    return float((rows["vehicles_sum"] / rows["obs_n"].where(rows["obs_n"] > 0)).sum())
+
+
+@dataclass(frozen=True)
+class KpiInputs:
+    """Query results the KPI strip is computed from (already filtered to one view)."""
+
+    hourly: pd.DataFrame  # declarations per hour: today and the compare days (whole days)
+    daily: pd.DataFrame  # declarations per day: the 4 weeks before today, and today
+    histogram: pd.DataFrame  # clearance histogram: today and the compare days
+    in_process_now: float
+    incidents: pd.DataFrame  # incidents open at some time since the first compare day
+    open_now: pd.DataFrame  # incidents open now
+    vehicles_now: float
+    queue_hourly: pd.DataFrame  # queue rollup at the compare hours
+
+
+def kpis(inputs: KpiInputs, now: datetime) -> list[Kpi]:
+    """The KPI strip: today's value and the same-weekday 4-week median of each figure.
+
+    Args:
+        inputs: query results for the current view.
+        now: current Beijing time.
+
+    Returns:
+        Kpis in display order: lodged, released, in_process, p50_hours, p90_hours,
+        inspection_rate, open_incidents, vehicles_waiting.
+    """
+    today = now.date()
+    days = compare_days(today)
+    past = [datetime.combine(d, now.time()) for d in days]
+
+    def accumulated(measure: str) -> tuple[float, float]:
+        value = _by_time_of_day(inputs.hourly, today, now, measure)
+        return value, _median([_by_time_of_day(inputs.hourly, d, now, measure) for d in days])
+
+    lodged, lodged_base = accumulated("declared_n")
+    released, released_base = accumulated("released_n")
+    stock_base = _median(
+        [in_process_at(inputs.in_process_now, inputs.hourly, inputs.daily, t, now) for t in past]
+    )
+    daily = inputs.daily.groupby("day")[["declared_n", "inspected_n"]].sum()
+
+    def rate(day: date) -> float:
+        key = pd.Timestamp(day)
+        if key not in daily.index or daily.loc[key, "declared_n"] <= 0:
+            return math.nan
+        return float(daily.loc[key, "inspected_n"] / daily.loc[key, "declared_n"])
+
+    out = [
+        Kpi("lodged", lodged, lodged_base, None),
+        Kpi("released", released, released_base, True),
+        Kpi("in_process", inputs.in_process_now, stock_base, False),
+    ]
+    for key, q in (("p50_hours", 0.5), ("p90_hours", 0.9)):
+        base = _median([_percentile(inputs.histogram, d, q) for d in days])
+        out.append(Kpi(key, _percentile(inputs.histogram, today, q), base, False))
+    out.append(Kpi("inspection_rate", rate(today), _median([rate(d) for d in days]), None))
+    out.append(
+        Kpi(
+            "open_incidents",
+            float(len(inputs.open_now)),
+            _median([float(_open_at(inputs.incidents, t)) for t in past]),
+            False,
+        )
+    )
+    vehicles_base = _median([_vehicles_at_hour(inputs.queue_hourly, t) for t in past])
+    out.append(Kpi("vehicles_waiting", inputs.vehicles_now, vehicles_base, False))
+    return out
+
+
+def district_p90(hist: pd.DataFrame, day: date) -> dict[str, float]:
+    """p90 overall clearance hours of each declaring district for releases on `day`."""
+    rows = hist[hist["day"] == pd.Timestamp(day)]
+    return {
+        str(code): percentile_from_histogram(g["bucket"], g["overall_n"], 0.9)
+        for code, g in rows.groupby("declare_district")
+    }
+
+
+# --- alarms ----------------------------------------------------------------------------------
+def alarms(
+    board: pd.DataFrame,
+    open_now: pd.DataFrame,
+    p90_by_district: dict[str, float],
+    freshness: pd.DataFrame,
+    th: Thresholds,
+    now: datetime,
+) -> pd.DataFrame:
+    """Every threshold breach in the current state, newest first.
+
+    Args:
+        board: `port_board` result.
+        open_now: incidents open now (`queries.incidents.INCIDENT_COLUMNS`).
+        p90_by_district: today's p90 overall clearance hours per declaring district.
+        freshness: district freshness (district_code, newest_ts, age_minutes, state).
+        th: thresholds.
+        now: current Beijing time (the time of an alarm that has no event time).
+
+    Returns:
+        Columns `ALARM_COLUMNS`: kind (queue, wait, closed, clearance, incident, feed),
+        level (critical or warning), at, district_code, port_id (None for district-wide
+        alarms), value and threshold (numbers; severity or state text for incidents and
+        feeds), detail (the incident's title; the feed's age in minutes).
+    """
+    rows: list[tuple[object, ...]] = []
+    for r in board.itertuples(index=False):
+        if r.status == "closed":
+            rows.append(("closed", "critical", r.observed_at, r.district_code, r.port_id, 0, 0, ""))
+        if r.status == "unknown" or r.status == "closed":
+            continue
+        if r.vehicles_waiting >= th.congested_vehicles:
+            rows.append(
+                ("queue", "critical", r.observed_at, r.district_code, r.port_id,
+                 float(r.vehicles_waiting), th.congested_vehicles, "")
+            )  # fmt: skip
+        if r.wait_minutes >= th.congested_wait:
+            rows.append(
+                ("wait", "critical", r.observed_at, r.district_code, r.port_id,
+                 float(r.wait_minutes), th.congested_wait, "")
+            )  # fmt: skip
+    for code, p90 in p90_by_district.items():
+        if p90 == p90 and p90 > th.clearance_p90_hours:
+            rows.append(
+                ("clearance", "warning", pd.Timestamp(now).floor("min"), code, None,
+                 round(p90, 1), th.clearance_p90_hours, "")
+            )  # fmt: skip
+    serious = open_now[open_now["severity"].isin(th.incident_severities)]
+    for r in serious.itertuples(index=False):
+        level = "critical" if r.severity == "I" else "warning"
+        port = r.port_id if isinstance(r.port_id, str) and r.port_id else None
+        title = r.title if isinstance(r.title, str) else ""
+        rows.append(
+            ("incident", level, r.reported_at, r.district_code, port, r.severity, "", title)
+        )
+    for r in freshness[freshness["state"].isin(["late", "stale"])].itertuples(index=False):
+        level = "critical" if r.state == "stale" else "warning"
+        rows.append(("feed", level, r.newest_ts, r.district_code, None, r.state, "", r.age_minutes))
+    out = pd.DataFrame(rows, columns=ALARM_COLUMNS)
+    out["at"] = pd.to_datetime(out["at"])
+    return out.sort_values("at", ascending=False, kind="stable").reset_index(drop=True)

@@ -1,0 +1,195 @@
+"""Declaration queries for the live view: counts by hour and day, clearance histograms,
+declarations in process, and today's flows between districts.
+
+Everything except the in-process count reads rollups. Declaration measures belong to the
+declaring district (`declare_district`), so a district's figures are the business lodged
+there, wherever the goods are released. The in-process count reads the raw table through
+the partial index on unreleased declarations, which holds only the small unreleased set.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
+
+from dashboard import schema
+from dashboard.cache import cache
+from dashboard.contract import ENDED_STATUSES
+from dashboard.queries import Bind, Scope, read_frame, read_windows, scoped
+from dashboard.queries.feeds import data_version
+
+COUNT_MEASURES = ("declared_n", "released_n", "live_n")
+DAILY_MEASURES = ("declared_n", "inspected_n", "released_n", "live_n")
+
+
+def hourly_counts(
+    bind: Bind, windows: list[tuple[datetime, datetime]], scope: Scope
+) -> pd.DataFrame:
+    """Declarations lodged, released and live per hour and declaring district.
+
+    Args:
+        bind: Engine or Connection.
+        windows: hour ranges `[start, end)` to read.
+        scope: districts the caller may see (None for all).
+
+    Returns:
+        Columns hour, declare_district, declared_n, released_n, live_n.
+    """
+    r = schema.rollup_decl_hourly.c
+
+    def window(start: datetime, end: datetime) -> Select[Any]:
+        stmt = select(
+            r.hour, r.declare_district, *(func.sum(r[m]).label(m) for m in COUNT_MEASURES)
+        ).where(r.hour >= start, r.hour < end)
+        return scoped(stmt, r.declare_district, scope).group_by(r.hour, r.declare_district)
+
+    frame = read_windows(bind, windows, window, ["hour", "declare_district", *COUNT_MEASURES])
+    frame["hour"] = pd.to_datetime(frame["hour"])
+    return frame
+
+
+def daily_counts(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
+    """Declarations lodged, inspected, released and live per day and declaring district.
+
+    Args:
+        bind: Engine or Connection.
+        start: first day (inclusive).
+        end: last day (inclusive).
+        scope: districts the caller may see (None for all).
+
+    Returns:
+        Columns day, declare_district, declared_n, inspected_n, released_n, live_n.
+    """
+    r = schema.rollup_decl_daily.c
+    stmt = select(
+        r.day, r.declare_district, *(func.sum(r[m]).label(m) for m in DAILY_MEASURES)
+    ).where(r.day >= start, r.day <= end)
+    stmt = scoped(stmt, r.declare_district, scope).group_by(r.day, r.declare_district)
+    frame = read_frame(bind, stmt, ["day", "declare_district", *DAILY_MEASURES])
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+def clearance_histogram(bind: Bind, days: list[date], scope: Scope) -> pd.DataFrame:
+    """Overall clearance-time histogram of the declarations released on each of `days`.
+
+    Args:
+        bind: Engine or Connection.
+        days: release days to read.
+        scope: districts the caller may see (None for all).
+
+    Returns:
+        Columns day, declare_district, bucket, overall_n (see dashboard.histogram).
+    """
+    h = schema.rollup_clearance_hist.c
+    stmt = select(
+        h.day, h.declare_district, h.bucket, func.sum(h.overall_n).label("overall_n")
+    ).where(h.day.in_(days))
+    stmt = scoped(stmt, h.declare_district, scope).group_by(h.day, h.declare_district, h.bucket)
+    frame = read_frame(bind, stmt, ["day", "declare_district", "bucket", "overall_n"])
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+def in_process(bind: Bind, scope: Scope) -> pd.DataFrame:
+    """Declarations lodged and neither released nor ended, per declaring district.
+
+    Args:
+        bind: Engine or Connection.
+        scope: districts the caller may see (None for all).
+
+    Returns:
+        Columns declare_district, in_process.
+    """
+    d = schema.declarations.c
+    stmt = select(d.declare_district, func.count().label("in_process")).where(
+        d.ts_released.is_(None), d.status.not_in(sorted(ENDED_STATUSES))
+    )
+    stmt = scoped(stmt, d.declare_district, scope).group_by(d.declare_district)
+    return read_frame(bind, stmt, ["declare_district", "in_process"])
+
+
+def district_flows(bind: Bind, day: date, scope: Scope) -> pd.DataFrame:
+    """Declarations lodged on `day` per declaring district and port district.
+
+    Args:
+        bind: Engine or Connection.
+        day: the day (normally today).
+        scope: declaring districts the caller may see (None for all).
+
+    Returns:
+        Columns declare_district, port_district, declared_n, declared_value_usd.
+    """
+    r = schema.rollup_decl_daily.c
+    p = schema.ports.c
+    stmt = (
+        select(
+            r.declare_district,
+            p.district_code.label("port_district"),
+            func.sum(r.declared_n).label("declared_n"),
+            func.sum(r.declared_value_usd).label("declared_value_usd"),
+        )
+        .join_from(schema.rollup_decl_daily, schema.ports, p.port_id == r.port_id)
+        .where(r.day == day)
+    )
+    stmt = scoped(stmt, r.declare_district, scope).group_by(r.declare_district, p.district_code)
+    columns = ["declare_district", "port_district", "declared_n", "declared_value_usd"]
+    return read_frame(bind, stmt, columns)
+
+
+# --- cached facades --------------------------------------------------------------------------
+@cache.memoize()
+def _hourly_at(
+    engine: Engine, version: str, windows: tuple[tuple[datetime, datetime], ...], scope: Scope
+) -> pd.DataFrame:
+    return hourly_counts(engine, list(windows), scope)
+
+
+@cache.memoize()
+def _daily_at(engine: Engine, version: str, start: date, end: date, scope: Scope) -> pd.DataFrame:
+    return daily_counts(engine, start, end, scope)
+
+
+@cache.memoize()
+def _hist_at(engine: Engine, version: str, days: tuple[date, ...], scope: Scope) -> pd.DataFrame:
+    return clearance_histogram(engine, list(days), scope)
+
+
+@cache.memoize()
+def _in_process_at(engine: Engine, version: str, scope: Scope) -> pd.DataFrame:
+    return in_process(engine, scope)
+
+
+@cache.memoize()
+def _flows_at(engine: Engine, version: str, day: date, scope: Scope) -> pd.DataFrame:
+    return district_flows(engine, day, scope)
+
+
+def cached_hourly_counts(
+    engine: Engine, windows: list[tuple[datetime, datetime]], scope: Scope
+) -> pd.DataFrame:
+    """`hourly_counts`, cached per data version."""
+    return _hourly_at(engine, data_version(engine), tuple(windows), scope)
+
+
+def cached_daily_counts(engine: Engine, start: date, end: date, scope: Scope) -> pd.DataFrame:
+    """`daily_counts`, cached per data version."""
+    return _daily_at(engine, data_version(engine), start, end, scope)
+
+
+def cached_clearance_histogram(engine: Engine, days: list[date], scope: Scope) -> pd.DataFrame:
+    """`clearance_histogram`, cached per data version."""
+    return _hist_at(engine, data_version(engine), tuple(days), scope)
+
+
+def cached_in_process(engine: Engine, scope: Scope) -> pd.DataFrame:
+    """`in_process`, cached per data version."""
+    return _in_process_at(engine, data_version(engine), scope)
+
+
+def cached_district_flows(engine: Engine, day: date, scope: Scope) -> pd.DataFrame:
+    """`district_flows`, cached per data version."""
+    return _flows_at(engine, data_version(engine), day, scope)
