@@ -108,7 +108,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "{place} 今日整体通关时间 P90 {value} 小时（阈值 {threshold:.0f}）",
         "{place}: p90 clearance today {value} h (threshold {threshold:.0f})",
     ),
-    "alarm.incident": ("{place} {value}：{title}", "{place} {value}: {title}"),
+    "alarm.incident": ("{place} {value}事件：{title}", "{place} {value} incident: {title}"),
     "alarm.feed": (
         "{place} 数据{value}，最新数据 {age}",
         "{place} feed {value}; newest data {age}",

@@ -236,7 +236,7 @@ def in_process_at(
     today = pd.Timestamp(now).normalize()
     net = hourly["live_n"] - hourly["released_n"]
     in_at_day = (hourly["hour"] >= start) & (hourly["hour"] < day_end)
-    in_today = hourly["hour"] >= today
+    in_today = hourly["hour"] >= max(today, day_end)  # today's hours, when `at` is earlier
     between = (daily["day"] >= day_end) & (daily["day"] < today)
     moved = float(net[in_at_day | in_today].sum())
     moved += float((daily.loc[between, "live_n"] - daily.loc[between, "released_n"]).sum())

@@ -59,7 +59,7 @@ def test_dependencies_list_every_callback(client: FlaskClient) -> None:
         (ids.DataStatus.BATCH_FILTER, "value"),
     ]:
         assert f"{component}.{prop}" in outputs
-    assert len(deps) == 9 + 2  # ours + the Pages router and its title callback
+    assert len(deps) == 17 + 2  # ours + the Pages router and its title callback
 
 
 def test_lang_route_sets_cookie_and_redirects_back(client: FlaskClient) -> None:

@@ -82,7 +82,7 @@ def test_shell001_chinese_then_english(dash_duo: Any, app_on_seeded_db: Any) -> 
         "企业服务",
         "数据状态",
     ]
-    dash_duo.wait_for_text_to_equal(".planned-page h1", "指挥中心")
+    dash_duo.wait_for_text_to_equal(".page-header h1", "指挥中心")
     clock_ok = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
     until(lambda: re.fullmatch(clock_ok, dash_duo.find_element(_sel(S.CLOCK)).text), 5)
 
@@ -98,7 +98,7 @@ def test_shell001_chinese_then_english(dash_duo: Any, app_on_seeded_db: Any) -> 
         "Enterprise Service",
         "Data Status",
     ]
-    dash_duo.wait_for_text_to_equal(".planned-page h1", "Command Center")
+    dash_duo.wait_for_text_to_equal(".page-header h1", "Command Center")
     dash_duo.driver.refresh()
     dash_duo.wait_for_contains_text(_sel(S.NAV), "Data Status")
     assert "中文" in dash_duo.find_element(_sel(S.LANG_LINK)).text
