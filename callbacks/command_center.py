@@ -225,6 +225,8 @@ def serve_boundaries(name: str) -> flask.Response:
     elif len(name) == 6 and name.isdigit():
         part = geo.subset(collection, adcodes=frozenset({name}))
     else:
+        part = {"features": []}
+    if not part["features"]:
         flask.abort(404)
     response = flask.jsonify(part)
     response.cache_control.max_age = 3600

@@ -14,6 +14,7 @@ from app import create_app
 from dashboard.config import Settings
 from dashboard.i18n import LANG_COOKIE
 from layouts import ids
+from tests.app.dashcall import call
 
 PAGES = ["/", "/trade", "/districts", "/emergency", "/service", "/data"]
 
@@ -86,37 +87,12 @@ def test_lang_route_rejects_unknown_language(client: FlaskClient) -> None:
     assert response.status_code == 404 and "Set-Cookie" not in response.headers
 
 
-def _call(
-    client: FlaskClient,
-    outputs: list[tuple[str, str]],
-    inputs: list[tuple[str, str, Any]],
-    state: list[tuple[str, str, Any]] = (),
-) -> dict[str, Any]:  # type: ignore[assignment]
-    def prop(spec: tuple[str, str, Any]) -> dict[str, Any]:
-        return {"id": spec[0], "property": spec[1], "value": spec[2]}
-
-    out = [{"id": i, "property": p} for i, p in outputs]
-    body = {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + ".."
-        if len(outputs) > 1
-        else f"{outputs[0][0]}.{outputs[0][1]}",
-        "outputs": out if len(outputs) > 1 else out[0],
-        "inputs": [prop(s) for s in inputs],
-        "state": [prop(s) for s in state],
-        "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"],
-    }
-    client.get("/")
-    response = client.post("/_dash-update-component", json=body)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return json.loads(response.get_data(as_text=True))["response"]
-
-
 def test_freshness_badges_callback_names_districts(client: FlaskClient) -> None:
     for lang, words in [
         ("zh", ["北京 · 3 分钟前", "天津 · 25 分钟前", "石家庄 · 3 小时前"]),
         ("en", ["Beijing · 3 min ago", "Tianjin · 25 min ago", "Chengdu"]),
     ]:
-        response = _call(
+        response = call(
             client,
             [(ids.Shell.FRESHNESS, "children")],
             [(ids.Shell.REFRESH_INTERVAL, "n_intervals", 0)],
@@ -139,7 +115,7 @@ def test_quarantine_callback_pages_and_ignores_forged_cursor(client: FlaskClient
         (d.PAGE_INFO, "data"),
     ]
     forged = {"feed": "'; DROP TABLE quarantine; --", "batch": "1 OR 1=1", "stack": ["x", 10**30]}
-    response = _call(
+    response = call(
         client,
         outputs,
         [(d.CURSOR, "data", forged), (ids.Shell.REFRESH_INTERVAL, "n_intervals", 1)],
@@ -150,7 +126,7 @@ def test_quarantine_callback_pages_and_ignores_forged_cursor(client: FlaskClient
     assert response[d.PAGE_LABEL]["children"] == "Page 1 (5 rows a page) · 11 rows in all"
     assert response[d.NEXT_BUTTON]["disabled"] is False
     info = response[d.PAGE_INFO]["data"]
-    second = _call(
+    second = call(
         client,
         outputs,
         [
