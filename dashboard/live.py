@@ -89,21 +89,28 @@ def port_status(wait: float, vehicles: float, closed: bool, th: Thresholds) -> s
     return "normal"
 
 
-def _port_series(obs: pd.DataFrame) -> pd.DataFrame:
-    """Port-level wait per 15-minute bin: the worst queue's mean wait in the bin."""
+def _port_series(obs: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Port-level wait per 15-minute bin (the worst queue's mean wait in the bin), as
+    (bins, waits) arrays per port, oldest first."""
     binned = obs.assign(bin=obs["observed_at"].dt.floor(SPARK_BIN))
     per_queue = binned.groupby(["port_id", "bin", "direction", "lane_type"])["wait_minutes"].mean()
-    return per_queue.groupby(level=["port_id", "bin"]).max().reset_index()
+    per_bin = per_queue.groupby(level=["port_id", "bin"]).max()
+    ports = per_bin.index.get_level_values("port_id").to_numpy()
+    bins = per_bin.index.get_level_values("bin").to_numpy()
+    waits = per_bin.to_numpy(dtype=float)
+    cuts = np.flatnonzero(ports[1:] != ports[:-1]) + 1
+    starts, ends = np.r_[0, cuts], np.r_[cuts, len(ports)]
+    return {str(ports[i]): (bins[i:j], waits[i:j]) for i, j in zip(starts, ends, strict=True)}
 
 
-def _trend(series: pd.DataFrame, now: datetime) -> str:
-    if len(series) < 2:
+def _trend(bins: np.ndarray, waits: np.ndarray, now: datetime) -> str:
+    """ "up", "down" or "flat": the wait now against the wait an hour before."""
+    if len(waits) < 2:
         return "flat"
-    current = float(series["wait_minutes"].iloc[-1])
-    earlier = series[series["bin"] <= pd.Timestamp(now) - pd.Timedelta(minutes=TREND_MINUTES)]
-    reference = earlier if len(earlier) else series.iloc[:1]
-    before = float(reference["wait_minutes"].iloc[-1])
-    change = current - before
+    hour_ago = np.datetime64(pd.Timestamp(now) - pd.Timedelta(minutes=TREND_MINUTES))
+    earlier = np.flatnonzero(bins <= hour_ago)
+    before = float(waits[earlier[-1]] if len(earlier) else waits[0])
+    change = float(waits[-1]) - before
     if abs(change) < max(5.0, 0.1 * before):
         return "flat"
     return "up" if change > 0 else "down"
@@ -127,44 +134,40 @@ def port_board(
     """
     cutoff = pd.Timestamp(now) - pd.Timedelta(minutes=CURRENT_MINUTES)
     recent = obs[obs["observed_at"] >= cutoff]
-    latest = (
-        recent.sort_values("observed_at")
-        .groupby(["port_id", "direction", "lane_type"], as_index=False)
-        .last()
+    latest = recent.sort_values("observed_at", kind="stable").drop_duplicates(
+        ["port_id", "direction", "lane_type"], keep="last"
     )
+    latest = latest.assign(open_n=(latest["operational_status"] != "CLOSED").astype(int))
     per_port = latest.groupby("port_id").agg(
         observed_at=("observed_at", "max"),
         wait_minutes=("wait_minutes", "max"),
         vehicles_waiting=("vehicles_waiting", "sum"),
         lanes_open=("lanes_open", "sum"),
         lanes_max_obs=("lanes_max", "sum"),
-        closed=("operational_status", lambda s: bool((s == "CLOSED").all())),
-        methods=("measurement_method", lambda s: ",".join(sorted(set(s)))),
+        open_queues=("open_n", "sum"),
     )
+    methods: dict[str, set[str]] = {}
+    for port, method in zip(latest["port_id"], latest["measurement_method"], strict=True):
+        methods.setdefault(port, set()).add(method)
     board = ports[["port_id", "district_code", "lanes_max"]].merge(
-        per_port.reset_index(), on="port_id", how="left"
+        per_port, left_on="port_id", right_index=True, how="left"
     )
+    current = board["observed_at"].notna()
     board["lanes_max"] = board["lanes_max_obs"].fillna(board["lanes_max"])
-    board["closed"] = board["closed"].astype("boolean").fillna(False).astype(bool)
-    board["closed"] |= board["lanes_open"].eq(0) & board["observed_at"].notna()
+    closed = current & (board["open_queues"].eq(0) | board["lanes_open"].eq(0))
     board["status"] = [
         port_status(float(w), float(v) if v == v else 0.0, bool(c), th)
-        for w, v, c in zip(
-            board["wait_minutes"], board["vehicles_waiting"], board["closed"], strict=True
-        )
+        for w, v, c in zip(board["wait_minutes"], board["vehicles_waiting"], closed, strict=True)
     ]
     spark_start = pd.Timestamp(now) - pd.Timedelta(hours=SPARK_HOURS)
     series = _port_series(obs[obs["observed_at"] >= spark_start])
-    groups = dict(tuple(series.groupby("port_id")))
-    board["spark"] = [
-        [round(float(x), 1) for x in groups[p]["wait_minutes"]] if p in groups else []
-        for p in board["port_id"]
-    ]
+    empty = (np.array([], dtype="datetime64[ns]"), np.array([], dtype=float))
+    board["spark"] = [np.round(series.get(p, empty)[1], 1).tolist() for p in board["port_id"]]
     board["trend"] = [
-        _trend(groups[p], now) if p in groups and s != "unknown" else "flat"
+        _trend(*series.get(p, empty), now) if s != "unknown" else "flat"
         for p, s in zip(board["port_id"], board["status"], strict=True)
     ]
-    board["methods"] = board["methods"].fillna("")
+    board["methods"] = [",".join(sorted(methods.get(p, ()))) for p in board["port_id"]]
     board = board.sort_values(
         ["wait_minutes", "vehicles_waiting"], ascending=False, na_position="last", kind="stable"
     )
