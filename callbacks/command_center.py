@@ -89,7 +89,8 @@ def _guarded(build: Callable[[], tuple[Any, ...]], n: int, good: Any, lang: str)
 
 
 def _stale(cfg_late: int, cfg_stale: int) -> frozenset[str]:
-    return command.stale_districts(callbacks.engine(), beijing_now(), cfg_late, cfg_stale)
+    scope = callbacks.scope()
+    return command.stale_districts(callbacks.engine(), beijing_now(), cfg_late, cfg_stale, scope)
 
 
 # --- panels ----------------------------------------------------------------------------------

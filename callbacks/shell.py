@@ -34,7 +34,11 @@ def update_freshness_badges(_n_intervals: int | None, lang: str | None) -> list[
     lang = normalise_lang(lang)
     cfg = callbacks.settings()
     frame = feeds.cached_district_freshness(
-        callbacks.engine(), beijing_now(), cfg.freshness_late_minutes, cfg.freshness_stale_minutes
+        callbacks.engine(),
+        beijing_now(),
+        cfg.freshness_late_minutes,
+        cfg.freshness_stale_minutes,
+        callbacks.scope(),
     )
     return [
         state_badge(b["text"], b["state"], f"{b['state_label']} · {b['title']}")

@@ -72,9 +72,11 @@ def board(engine: Engine, now: datetime, scope: Scope, th: Thresholds) -> pd.Dat
     return _board_at(engine, feeds.data_version(engine), minute(now), scope, th)
 
 
-def stale_districts(engine: Engine, now: datetime, late: int, stale: int) -> frozenset[str]:
-    """Districts whose live feeds are stale now."""
-    frame = feeds.cached_district_freshness(engine, now, late, stale)
+def stale_districts(
+    engine: Engine, now: datetime, late: int, stale: int, scope: Scope
+) -> frozenset[str]:
+    """Districts in `scope` whose live feeds are stale now."""
+    frame = feeds.cached_district_freshness(engine, now, late, stale, scope)
     return frozenset(frame.loc[frame["state"] == "stale", "district_code"])
 
 
@@ -120,9 +122,7 @@ def alarm_feed(
     current = board(engine, now, scope, th)
     open_now = incidents.cached_open_incidents(engine, scope)
     hist = clearance.cached_clearance_histogram(engine, [now.date()], scope)
-    fresh = feeds.cached_district_freshness(engine, now, late, stale)
-    if scope is not None:
-        fresh = fresh[fresh["district_code"].isin(scope)]
+    fresh = feeds.cached_district_freshness(engine, now, late, stale, scope)
     return alarms(current, open_now, district_p90(hist, now.date()), fresh, th, now)
 
 

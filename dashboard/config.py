@@ -52,6 +52,13 @@ class Settings:
         alarm_clearance_p90_hours: a district's p90 overall clearance time today above
             this raises an alarm.
         alarm_incident_severities: incident severities that raise an alarm while open.
+        proxy_count: reverse proxies in front of the app (0: none); their X-Forwarded-*
+            headers are trusted for exactly this many hops.
+        secure_cookies: send cookies only over TLS, with the `__Host-` prefix (production).
+        session_idle_minutes / session_absolute_hours: a session ends after this long
+            without a request, and this long after sign-in, whatever happens.
+        login_rate_limit: sign-in attempts allowed per client address (Flask-Limiter).
+        api_max_bytes: largest body the ingest API accepts.
     """
 
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
@@ -77,6 +84,12 @@ class Settings:
     queue_congested_vehicles: int = 300
     alarm_clearance_p90_hours: float = 72.0
     alarm_incident_severities: str = "I,II"
+    proxy_count: int = 0
+    secure_cookies: bool = False
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    login_rate_limit: str = "10 per minute"
+    api_max_bytes: int = 64 * 1024 * 1024
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -12,6 +12,7 @@ the same watermark) continue the same synthetic world.
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import uuid
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from dashboard import db
+from dashboard import auth, db
 from dashboard.config import DATA_DIR, Settings
 from dashboard.gen_common import to_wall
 from dashboard.gen_enterprises import register
@@ -169,3 +170,54 @@ def _load_register(
 
 
 __all__ = ["demo_world", "ensure_demo_data", "record_watermark"]
+
+
+# --- demo sign-in ----------------------------------------------------------------------------
+DEMO_ACCOUNTS_FILE = DATA_DIR / "demo-accounts.txt"
+# (user name, role, districts, display name): one per role, and a district-scoped analyst.
+DEMO_USERS = (
+    ("command", "command", "", "指挥中心值班员"),
+    ("leader", "leadership", "", "关领导"),
+    ("analyst", "analyst", "", "数据分析员"),
+    ("tianjin", "analyst", "0200", "天津关分析员"),
+    ("admin", "admin", "", "系统管理员"),
+)
+
+
+def secret_key(engine: Engine) -> str:
+    """The demo's session key, kept in its database so sign-ins survive restarts.
+
+    A production deployment sets SECRET_KEY instead (see README).
+    """
+    with engine.begin() as conn:
+        key = db.get_meta(conn, "demo_secret_key")
+        if not key:
+            key = secrets.token_urlsafe(32)
+            db.set_meta(conn, "demo_secret_key", key)
+    return key
+
+
+def ensure_demo_accounts(
+    engine: Engine, settings: Settings, progress: Callable[[str], None] = print
+) -> None:
+    """Create the demo accounts with random passwords when the database has no user yet,
+    print them once and keep them in data/demo-accounts.txt (readable by the owner only).
+
+    A database that already has users is left alone (and only the file is mentioned).
+    """
+    if auth.count_users(engine) > 0:
+        if DEMO_ACCOUNTS_FILE.exists():
+            progress(f"demo sign-in: see {DEMO_ACCOUNTS_FILE}")
+        return
+    lines = ["# Demo accounts of this database (user name, role, districts, password)"]
+    for name, role, districts, display in DEMO_USERS:
+        password = auth.new_password()
+        auth.add_user(
+            engine, name, role, password, districts=districts, display_name=display, actor="demo"
+        )
+        lines.append(f"{name}\t{role}\t{districts or 'all'}\t{password}")
+    DEMO_ACCOUNTS_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    DEMO_ACCOUNTS_FILE.chmod(0o600)
+    progress("demo accounts created (also in " + str(DEMO_ACCOUNTS_FILE) + "):")
+    for line in lines[1:]:
+        progress("  " + line.replace("\t", "  "))

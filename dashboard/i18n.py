@@ -14,6 +14,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from dashboard.config import TIMEZONE
+from dashboard.labels_access import LABELS as ACCESS_LABELS
 from dashboard.labels_command import LABELS as COMMAND_LABELS
 from dashboard.reference import load_reference
 
@@ -162,6 +163,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
 }
 
 CATALOG.update(COMMAND_LABELS)
+CATALOG.update(ACCESS_LABELS)
 
 _DISTRICT_SUFFIX: Final = {"zh": "海关", "en": " Customs"}
 

@@ -338,6 +338,61 @@ app_meta = Table(
     Column("value", Text),
 )
 
+# --- access control (dashboard.auth, dashboard.tokens) --------------------------------------
+users = Table(
+    "users",
+    metadata,
+    Column("user_id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(80)),
+    _code("role", 16, nullable=False),
+    Column("districts", String(64), nullable=False, default=""),  # "" = every district
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+)
+# Server-side sessions: the browser holds a random token, the table its SHA-256. Logout,
+# disabling the user or a timeout ends the session here, whatever the cookie says.
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    _code("session_hash", 64, primary_key=True),
+    Column("user_id", Integer, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("last_seen", Timestamp, nullable=False),
+    Column("ended_at", Timestamp),
+    Column("end_reason", String(16)),
+)
+Index("ix_user_sessions_user", user_sessions.c.user_id)
+# Audit trail; times in UTC (naive), unlike the data, so logs line up with other systems.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("at_utc", Timestamp, nullable=False),
+    Column("actor", String(80), nullable=False),
+    _code("action", 32, nullable=False),
+    _code("outcome", 16, nullable=False),
+    Column("target", String(120)),
+    Column("ip", String(64)),
+    Column("detail", Text),
+)
+Index("ix_audit_action_time", audit_log.c.action, audit_log.c.at_utc)
+Index("ix_audit_actor_time", audit_log.c.actor, audit_log.c.at_utc)
+# Per-district ingest API tokens (SHA-256 at rest; revocable).
+ingest_tokens = Table(
+    "ingest_tokens",
+    metadata,
+    Column("token_id", Integer, primary_key=True, autoincrement=True),
+    _code("district_code", 4, nullable=False),
+    Column("label", String(80)),
+    _code("token_hash", 64, nullable=False, unique=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("created_by", String(64)),
+    Column("revoked_at", Timestamp),
+)
+
 # --- rollups (kept current by dashboard.rollups inside each ingest transaction) -------------
 _DECL_KEYS = ("declare_district", "port_id", "ie_flag")
 

@@ -41,6 +41,16 @@ def current_lang() -> str:
     return normalise_lang(flask.request.cookies.get(LANG_COOKIE))
 
 
+def user_scope() -> tuple[str, ...] | None:
+    """The signed-in user's districts (None: every district; () outside a session)."""
+    from flask_login import current_user
+
+    if not flask.has_request_context() or not current_user.is_authenticated:
+        return ()
+    scope: tuple[str, ...] | None = current_user.scope
+    return scope
+
+
 def page_header(title: str, subtitle: str) -> html.Div:
     """A page's title line with one sentence saying what the page is for."""
     return html.Div(

@@ -20,6 +20,8 @@ class Shell:
     FRESHNESS = "shell-freshness-div"
     NAV = "shell-pages-nav"
     ERROR = "shell-error-alert"
+    USER = "shell-user-text"
+    LOGOUT = "shell-logout-button"
 
 
 class DataStatus:

@@ -25,7 +25,7 @@ from sqlalchemy import Engine, func, select
 from dashboard import schema
 from dashboard.cache import cache
 from dashboard.contract import FEEDS
-from dashboard.queries import Bind, connect, read_frame
+from dashboard.queries import Bind, Scope, connect, read_frame
 
 LIVE_FEEDS = ("declarations", "queue_observations")
 STATES = ("fresh", "late", "stale", "none", "event")
@@ -294,10 +294,13 @@ def cached_feed_freshness(
 
 
 def cached_district_freshness(
-    engine: Engine, now: datetime, late_minutes: int, stale_minutes: int
+    engine: Engine, now: datetime, late_minutes: int, stale_minutes: int, scope: Scope = None
 ) -> pd.DataFrame:
-    """`district_freshness`, with the watermarks cached per data version."""
+    """`district_freshness` of the districts in `scope`, with the watermarks cached per
+    data version."""
     marks = _watermarks_at(engine, data_version(engine))
+    if scope is not None:
+        marks = marks[marks["district_code"].isin(scope)]
     return _district_view(marks, now, late_minutes, stale_minutes)
 
 
