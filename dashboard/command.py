@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from dashboard.cache import cache
 from dashboard.live import (
+    CURRENT_MINUTES,
     SPARK_HOURS,
     Kpi,
     KpiInputs,
@@ -24,6 +25,7 @@ from dashboard.live import (
     compare_days,
     district_p90,
     kpis,
+    latest_per_queue,
     port_board,
 )
 from dashboard.queries import Scope, clearance, feeds, incidents, queues
@@ -84,31 +86,36 @@ def kpi_strip(
     engine: Engine, now: datetime, scope: Scope, th: Thresholds
 ) -> tuple[list[Kpi], pd.DataFrame]:
     """Today's KPIs for `scope`, and the incidents open now (for the severity breakdown)."""
-    now = minute(now)
+    return _kpis_at(engine, feeds.data_version(engine), minute(now), scope)
+
+
+@cache.memoize()
+def _kpis_at(
+    engine: Engine, version: str, now: datetime, scope: Scope
+) -> tuple[list[Kpi], pd.DataFrame]:
     today = now.date()
     days = compare_days(today)
-    whole_days = [(_day(d), _day(d) + timedelta(days=1)) for d in (today, *days)]
-    hourly = clearance.cached_hourly_counts(engine, whole_days, scope)
-    hourly = hourly.groupby("hour", as_index=False)[["declared_n", "released_n", "live_n"]].sum()
-    daily = clearance.cached_daily_counts(engine, days[-1], today, scope)
-    daily = daily.groupby("day", as_index=False)[
-        ["declared_n", "inspected_n", "released_n", "live_n"]
-    ].sum()
-    stock = clearance.cached_in_process(engine, scope)
-    hist = clearance.cached_clearance_histogram(engine, [today, *days], scope)
-    open_now = incidents.cached_open_incidents(engine, scope)
-    overlapping = incidents.cached_incidents_between(engine, _day(days[-1]), now, scope)
-    hours = [_day(d) + timedelta(hours=now.hour) for d in days]
-    queue_hours = queues.cached_hourly(engine, [(h, h + timedelta(hours=1)) for h in hours], scope)
-    current = board(engine, now, scope, th)
+    whole_days = [(_day(d), _day(d) + timedelta(days=1)) for d in sorted((today, *days))]
+    hours = [_day(d) + timedelta(hours=now.hour) for d in sorted(days)]
+    with engine.connect() as conn:  # one connection for the strip's statements
+        hourly = clearance.hourly_counts(conn, whole_days, scope)
+        daily = clearance.daily_counts(conn, days[-1], today, scope)
+        stock = clearance.in_process(conn, scope)
+        hist = clearance.clearance_histogram(conn, [today, *days], scope, by_district=False)
+        open_now = incidents.open_incidents(conn, scope)
+        overlapping = incidents.incidents_between(conn, _day(days[-1]), now, scope)
+        queue_hours = queues.hourly(conn, [(h, h + timedelta(hours=1)) for h in hours], scope)
+        since = now - timedelta(minutes=CURRENT_MINUTES)
+        latest = latest_per_queue(queues.recent_observations(conn, since, now, scope), now)
+    measures = ["declared_n", "inspected_n", "released_n", "live_n"]
     inputs = KpiInputs(
-        hourly=hourly,
-        daily=daily,
+        hourly=hourly.groupby("hour", as_index=False)[["declared_n", "released_n", "live_n"]].sum(),
+        daily=daily.groupby("day", as_index=False)[measures].sum(),
         histogram=hist,
         in_process_now=float(stock["in_process"].sum()),
         incidents=overlapping,
         open_now=open_now,
-        vehicles_now=float(current["vehicles_waiting"].fillna(0).sum()),
+        vehicles_now=float(latest["vehicles_waiting"].sum()),
         queue_hourly=queue_hours,
     )
     return kpis(inputs, now), open_now
@@ -118,10 +125,12 @@ def alarm_feed(
     engine: Engine, now: datetime, scope: Scope, th: Thresholds, late: int, stale: int
 ) -> pd.DataFrame:
     """Every alarm now in `scope` (`live.alarms`), newest first."""
+    version = feeds.data_version(engine)
     now = minute(now)
-    current = board(engine, now, scope, th)
-    open_now = incidents.cached_open_incidents(engine, scope)
-    hist = clearance.cached_clearance_histogram(engine, [now.date()], scope)
+    current = _board_at(engine, version, now, scope, th)
+    with engine.connect() as conn:
+        open_now = incidents.open_incidents(conn, scope)
+        hist = clearance.clearance_histogram(conn, [now.date()], scope)
     fresh = feeds.cached_district_freshness(engine, now, late, stale, scope)
     return alarms(current, open_now, district_p90(hist, now.date()), fresh, th, now)
 
@@ -130,28 +139,39 @@ def map_data(
     engine: Engine, now: datetime, scope: Scope, th: Thresholds
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Board, open incidents and today's district flows for the map of `scope`."""
+    version = feeds.data_version(engine)
     now = minute(now)
-    return (
-        board(engine, now, scope, th),
-        incidents.cached_open_incidents(engine, scope),
-        clearance.cached_district_flows(engine, now.date(), scope),
-    )
+    current = _board_at(engine, version, now, scope, th)
+    with engine.connect() as conn:
+        return (
+            current,
+            incidents.open_incidents(conn, scope),
+            clearance.district_flows(conn, now.date(), scope),
+        )
+
+
+@cache.memoize()
+def _detail_at(
+    engine: Engine, version: str, now: datetime, port_id: str, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    end = now.replace(minute=0) + timedelta(hours=1)
+    start = end - timedelta(hours=DETAIL_HOURS)
+    week = timedelta(days=7)
+    with engine.connect() as conn:
+        rows = queues.hourly(conn, [(start - week, end - week), (start, end)], scope, port_id)
+        overlapping = incidents.incidents_between(conn, start, now, scope)
+    recent = rows[rows["hour"] >= start]
+    before = rows[rows["hour"] < start]
+    return recent, before, overlapping[overlapping["port_id"] == port_id]
 
 
 def port_detail(
     engine: Engine, now: datetime, port_id: str, scope: Scope
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Hourly queue of one port over the last 24 h and the same hours a week before, and
-    the incidents at the port that overlap the last 24 h.
+    the incidents at the port that overlap the last 24 h (cached per data version and
+    minute, so every screen showing the port shares one read).
 
     Returns empty frames for a port outside `scope`.
     """
-    now = minute(now)
-    end = now.replace(minute=0) + timedelta(hours=1)
-    start = end - timedelta(hours=DETAIL_HOURS)
-    week = timedelta(days=7)
-    rows = queues.cached_hourly(engine, [(start - week, end - week), (start, end)], scope, port_id)
-    recent = rows[rows["hour"] >= start]
-    before = rows[rows["hour"] < start]
-    overlapping = incidents.cached_incidents_between(engine, start, now, scope)
-    return recent, before, overlapping[overlapping["port_id"] == port_id]
+    return _detail_at(engine, feeds.data_version(engine), minute(now), port_id, scope)

@@ -31,7 +31,9 @@ def bucket_bounds_hours(bucket: int) -> tuple[float, float]:
     return low, 2 ** ((bucket + 1) / BUCKETS_PER_DOUBLING) / 60.0
 
 
-def percentile_from_histogram(buckets: pd.Series, counts: pd.Series, q: float) -> float:
+def percentile_from_histogram(
+    buckets: pd.Series | np.ndarray, counts: pd.Series | np.ndarray, q: float
+) -> float:
     """The q-quantile (0..1) of durations from bucket counts, in hours.
 
     Interpolates geometrically inside the bucket where the cumulative count crosses q.
@@ -44,18 +46,25 @@ def percentile_from_histogram(buckets: pd.Series, counts: pd.Series, q: float) -
     Returns:
         Hours, or NaN when there are no counts.
     """
-    frame = pd.DataFrame({"b": buckets.astype(int), "n": counts}).groupby("b")["n"].sum()
-    frame = frame[frame > 0].sort_index()
-    total = float(frame.sum())
+    b = np.asarray(buckets, dtype=np.int64)
+    n = np.asarray(counts, dtype=float)
+    if b.size == 0:
+        return math.nan
+    order = np.argsort(b, kind="stable")
+    b, n = b[order], n[order]
+    uniq, first = np.unique(b, return_index=True)  # sum the counts of repeated buckets
+    sums = np.add.reduceat(n, first)
+    keep = sums > 0
+    uniq, sums = uniq[keep], sums[keep]
+    total = float(sums.sum())
     if total <= 0:
         return math.nan
     target = q * total
-    cum = frame.cumsum()
-    pos = int(np.searchsorted(cum.to_numpy(), target, side="left"))
-    pos = min(pos, len(frame) - 1)
-    bucket = int(frame.index[pos])
-    before = float(cum.iloc[pos - 1]) if pos > 0 else 0.0
-    frac = (target - before) / float(frame.iloc[pos])
+    cum = np.cumsum(sums)
+    pos = min(int(np.searchsorted(cum, target, side="left")), len(sums) - 1)
+    bucket = int(uniq[pos])
+    before = float(cum[pos - 1]) if pos > 0 else 0.0
+    frac = (target - before) / float(sums[pos])
     low, high = bucket_bounds_hours(bucket)
     low = max(low, high / 2 ** (1 / BUCKETS_PER_DOUBLING))
     return float(low * (high / low) ** frac)

@@ -116,6 +116,16 @@ def _trend(bins: np.ndarray, waits: np.ndarray, now: datetime) -> str:
     return "up" if change > 0 else "down"
 
 
+def latest_per_queue(obs: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """The newest observation of each queue (port x direction x lane type) observed in the
+    last `CURRENT_MINUTES`."""
+    cutoff = pd.Timestamp(now) - pd.Timedelta(minutes=CURRENT_MINUTES)
+    recent = obs[obs["observed_at"] >= cutoff]
+    return recent.sort_values("observed_at", kind="stable").drop_duplicates(
+        ["port_id", "direction", "lane_type"], keep="last"
+    )
+
+
 def port_board(
     obs: pd.DataFrame, ports: pd.DataFrame, now: datetime, th: Thresholds
 ) -> pd.DataFrame:
@@ -132,11 +142,7 @@ def port_board(
         (none in the last `CURRENT_MINUTES`) have status "unknown" and no wait, and come
         last. `spark` is a list of waits (minutes, one per 15 minutes, oldest first).
     """
-    cutoff = pd.Timestamp(now) - pd.Timedelta(minutes=CURRENT_MINUTES)
-    recent = obs[obs["observed_at"] >= cutoff]
-    latest = recent.sort_values("observed_at", kind="stable").drop_duplicates(
-        ["port_id", "direction", "lane_type"], keep="last"
-    )
+    latest = latest_per_queue(obs, now)
     latest = latest.assign(open_n=(latest["operational_status"] != "CLOSED").astype(int))
     per_port = latest.groupby("port_id").agg(
         observed_at=("observed_at", "max"),
@@ -202,14 +208,14 @@ def _median(values: Sequence[float]) -> float:
     return float(np.median(clean)) if clean else math.nan
 
 
-def _by_time_of_day(hourly: pd.DataFrame, day: date, now: datetime, measure: str) -> float:
-    """Sum of `measure` on `day` from midnight to the time of day of `now` (the hour of
-    `now` counted in proportion to the minutes passed; today's partial hour as it is)."""
-    start = pd.Timestamp(day)
-    hour = start + pd.Timedelta(hours=now.hour)
-    rows = hourly[(hourly["hour"] >= start) & (hourly["hour"] <= hour)]
-    full = float(rows.loc[rows["hour"] < hour, measure].sum())
-    part = float(rows.loc[rows["hour"] == hour, measure].sum())
+def _by_time_of_day(hours: np.ndarray, values: np.ndarray, day: date, now: datetime) -> float:
+    """Sum of `values` (per hour in `hours`) on `day` from midnight to the time of day of
+    `now` (the hour of `now` counted in proportion to the minutes passed; today's partial
+    hour as it is)."""
+    start = np.datetime64(day, "ns")
+    hour = start + np.timedelta64(now.hour, "h")
+    full = float(values[(hours >= start) & (hours < hour)].sum())
+    part = float(values[hours == hour].sum())
     if day == now.date():
         return full + part
     return full + part * (now.minute * 60 + now.second) / 3600.0
@@ -234,15 +240,17 @@ def in_process_at(
     Returns:
         The in-process count at the start of `at`'s hour.
     """
-    start = pd.Timestamp(at).floor("h")
-    day_end = start.normalize() + pd.Timedelta(days=1)
-    today = pd.Timestamp(now).normalize()
-    net = hourly["live_n"] - hourly["released_n"]
-    in_at_day = (hourly["hour"] >= start) & (hourly["hour"] < day_end)
-    in_today = hourly["hour"] >= max(today, day_end)  # today's hours, when `at` is earlier
-    between = (daily["day"] >= day_end) & (daily["day"] < today)
-    moved = float(net[in_at_day | in_today].sum())
-    moved += float((daily.loc[between, "live_n"] - daily.loc[between, "released_n"]).sum())
+    start = np.datetime64(pd.Timestamp(at).floor("h").to_datetime64(), "ns")
+    day_end = start.astype("datetime64[D]") + np.timedelta64(1, "D")
+    today = np.datetime64(now.date(), "D")
+    hours = hourly["hour"].to_numpy(dtype="datetime64[ns]")
+    net = hourly["live_n"].to_numpy(dtype=float) - hourly["released_n"].to_numpy(dtype=float)
+    in_at_day = (hours >= start) & (hours < day_end)
+    in_today = hours >= max(today, day_end)  # today's hours, when `at` is earlier
+    days = daily["day"].to_numpy(dtype="datetime64[ns]")
+    between = (days >= day_end) & (days < today)
+    daily_net = daily["live_n"].to_numpy(dtype=float) - daily["released_n"].to_numpy(dtype=float)
+    moved = float(net[in_at_day | in_today].sum()) + float(daily_net[between].sum())
     return now_count - moved
 
 
@@ -294,9 +302,12 @@ def kpis(inputs: KpiInputs, now: datetime) -> list[Kpi]:
     days = compare_days(today)
     past = [datetime.combine(d, now.time()) for d in days]
 
+    hours = inputs.hourly["hour"].to_numpy(dtype="datetime64[ns]")
+
     def accumulated(measure: str) -> tuple[float, float]:
-        value = _by_time_of_day(inputs.hourly, today, now, measure)
-        return value, _median([_by_time_of_day(inputs.hourly, d, now, measure) for d in days])
+        values = inputs.hourly[measure].to_numpy(dtype=float)
+        value = _by_time_of_day(hours, values, today, now)
+        return value, _median([_by_time_of_day(hours, values, d, now) for d in days])
 
     lodged, lodged_base = accumulated("declared_n")
     released, released_base = accumulated("released_n")

@@ -22,8 +22,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
+    bindparam,
 )
 from sqlalchemy.dialects import sqlite
+
+from dashboard.contract import ENDED_STATUSES
 
 SCHEMA_VERSION = 2
 metadata = MetaData()
@@ -188,14 +192,20 @@ declarations = Table(
 )
 Index("ix_declarations_ts", declarations.c.ts_declared, declarations.c.entry_id)
 Index("ix_declarations_port_ts", declarations.c.port_id, declarations.c.ts_declared)
-# Declarations not released yet (in process, or ended without release): a small partial
-# index, so the live "in process" count never reads released history.
+# Declarations in process (not released, not ended): a small partial index, so the live
+# "in process" count never reads history. Queries must repeat `IN_PROCESS` word for word
+# (with literal values) for SQLite and PostgreSQL to use it.
+IN_PROCESS = and_(
+    declarations.c.ts_released.is_(None),
+    declarations.c.status.not_in(
+        bindparam("ended", sorted(ENDED_STATUSES), expanding=True, literal_execute=True)
+    ),
+)
 Index(
-    "ix_declarations_unreleased",
+    "ix_declarations_in_process",
     declarations.c.declare_district,
-    declarations.c.status,
-    sqlite_where=declarations.c.ts_released.is_(None),
-    postgresql_where=declarations.c.ts_released.is_(None),
+    sqlite_where=IN_PROCESS,
+    postgresql_where=IN_PROCESS,
 )
 
 queue_observations = Table(

@@ -10,8 +10,6 @@ import math
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboard.figures import base_layout
 from dashboard.figures.command_map import STATUS_COLORS, TREND_ARROWS
@@ -190,6 +188,10 @@ def port_hourly(hourly: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _times(values: pd.Series) -> list[str]:
+    return [ts.strftime("%Y-%m-%d %H:%M:%S") for ts in values]
+
+
 def detail_figure(
     today: pd.DataFrame,
     last_week: pd.DataFrame,
@@ -197,9 +199,13 @@ def detail_figure(
     lang: str,
     *,
     dark: bool = False,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Wait and vehicles over the last 24 h against the same hours a week before, with
     the port's incidents shaded where they were open.
+
+    Built as a plain figure dict (two stacked y axes on one time axis): the live wall
+    redraws it every refresh, and plotly's object validation would cost more than the
+    queries.
 
     Args:
         today: `port_hourly` of the last 24 h.
@@ -208,56 +214,57 @@ def detail_figure(
         lang: "zh" or "en".
         dark: the wall's dark theme.
     """
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
     shifted = last_week.assign(hour=last_week["hour"] + pd.Timedelta(days=7))
+    traces: list[dict[str, Any]] = []
     series = (
         (today, t("cc.detail.today", lang), "#1d70b8", "solid"),
         (shifted, t("cc.detail.last_week", lang), "#8a94a0", "dot"),
     )
     for frame, name, color, dash in series:
-        for row, col, unit in (
-            (1, "wait", t("cc.detail.wait", lang)),
-            (2, "vehicles", t("cc.detail.vehicles", lang)),
+        x = _times(frame["hour"])
+        for ref_y, col, unit in (
+            ("y", "wait", "cc.detail.wait"),
+            ("y2", "vehicles", "cc.detail.vehicles"),
         ):
-            fig.add_trace(
-                go.Scatter(
-                    x=frame["hour"], y=frame[col].round(1), mode="lines", name=name,
-                    line={"color": color, "dash": dash, "width": 2},
-                    legendgroup=name, showlegend=row == 1,
-                    hovertemplate=f"%{{x|%m-%d %H:%M}} · {unit} %{{y}}<extra>{name}</extra>",
-                ),
-                row=row, col=1,
+            hover = f"%{{x|%m-%d %H:%M}} · {t(unit, lang)} %{{y}}<extra>{name}</extra>"
+            traces.append(
+                {
+                    "type": "scatter", "mode": "lines", "name": name, "x": x,
+                    "y": frame[col].round(1).tolist(), "xaxis": "x", "yaxis": ref_y,
+                    "line": {"color": color, "dash": dash, "width": 2},
+                    "legendgroup": name, "showlegend": ref_y == "y", "hovertemplate": hover,
+                }
             )  # fmt: skip
     ref = load_reference()
     colors, sev = ref.extra("severity"), ref.names("severity", lang)
     end = today["hour"].max() + pd.Timedelta(hours=1) if len(today) else None
+    shapes, notes = [], []
     for r in incidents.itertuples(index=False):
         stop = r.resolved_at if r.resolved_at == r.resolved_at else end
         if stop is None:
             continue
-        fig.add_vrect(
-            x0=r.reported_at,
-            x1=stop,
-            fillcolor=colors.get(r.severity, "#d62728"),
-            opacity=0.15,
-            line_width=0,
-            annotation_text=sev.get(r.severity, r.severity),
-            annotation_position="top left",
-        )
-    fig.update_layout(
-        base_layout(
-            margin={"l": 44, "r": 10, "t": 28, "b": 30},
-            legend={"orientation": "h", "y": 1.12, "x": 0},
-            hovermode="x unified",
-        )
+        x0, x1 = r.reported_at.strftime("%Y-%m-%d %H:%M:%S"), stop.strftime("%Y-%m-%d %H:%M:%S")
+        color = colors.get(r.severity, "#d62728")
+        shapes.append(
+            {"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
+             "fillcolor": color, "opacity": 0.15, "line": {"width": 0}, "layer": "below"}
+        )  # fmt: skip
+        notes.append(
+            {"x": x0, "y": 1, "xref": "x", "yref": "paper", "text": sev.get(r.severity, r.severity),
+             "showarrow": False, "xanchor": "left", "yanchor": "top", "font": {"color": color}}
+        )  # fmt: skip
+    grid = "#2c3e52" if dark else "#e5e9ef"
+    axis: dict[str, Any] = {"gridcolor": grid, "rangemode": "tozero", "zerolinecolor": grid}
+    layout = base_layout(
+        margin={"l": 48, "r": 10, "t": 28, "b": 30},
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+        hovermode="x unified",
+        xaxis={"type": "date", "anchor": "y2", "gridcolor": grid},
+        yaxis={**axis, "domain": [0.54, 1.0], "title": {"text": t("cc.detail.wait", lang)}},
+        yaxis2={**axis, "domain": [0.0, 0.46], "title": {"text": t("cc.detail.vehicles", lang)}},
+        shapes=shapes,
+        annotations=notes,
     )
-    fig.update_yaxes(title_text=t("cc.detail.wait", lang), row=1, col=1, rangemode="tozero")
-    fig.update_yaxes(title_text=t("cc.detail.vehicles", lang), row=2, col=1, rangemode="tozero")
     if dark:
-        fig.update_layout(
-            font={"color": "#e8eef5"},
-            template="plotly_dark",
-            paper_bgcolor="rgba(0,0,0,0)",
-            plot_bgcolor="rgba(0,0,0,0)",
-        )
-    return fig
+        layout["font"] = {**layout["font"], "color": "#e8eef5"}
+    return {"data": traces, "layout": layout}

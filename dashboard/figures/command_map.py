@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures import FONT_FAMILY
 from dashboard.i18n import district_names, format_ts_short, t
@@ -151,7 +150,7 @@ def _arc(
     return xs.round(4).tolist(), ys.round(4).tolist()
 
 
-def _flow_traces(flows: pd.DataFrame, lang: str) -> list[go.Scattermap]:
+def _flow_traces(flows: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     ref = load_reference()
     hq = {d["district_code"]: (float(d["hq_lon"]), float(d["hq_lat"])) for d in ref.districts}
     region = {d["district_code"]: d["region_group"] for d in ref.districts}
@@ -174,7 +173,8 @@ def _flow_traces(flows: pd.DataFrame, lang: str) -> list[go.Scattermap]:
             n=f"{int(row.declared_n):,}",
         )
         traces.append(
-            go.Scattermap(
+            dict(
+                type="scattermap",
                 lon=xs,
                 lat=ys,
                 mode="lines",
@@ -202,8 +202,8 @@ def map_figure(
     urls: BoundaryUrls,
     districts: list[str] | None,
     dark: bool = False,
-) -> go.Figure:
-    """The live map for one view.
+) -> dict[str, Any]:
+    """The live map for one view (a plain figure dict: it is redrawn every refresh).
 
     Args:
         board: `live.port_board` rows (ports in the view).
@@ -225,7 +225,7 @@ def map_figure(
     hq = {d["district_code"]: (float(d["hq_lon"]), float(d["hq_lat"])) for d in ref.districts}
     names = ref.names("port", lang)
     dnames = district_names(lang)
-    traces: list[go.Scattermap] = []
+    traces: list[dict[str, Any]] = []
 
     inc = open_incidents.copy()
     if not inc.empty:
@@ -237,7 +237,8 @@ def map_figure(
         sev = ref.names("severity", lang)
         label = t("map.incident", lang)
         traces.append(
-            go.Scattermap(
+            dict(
+                type="scattermap",
                 lon=[w[0] for w in where],
                 lat=[w[1] for w in where],
                 mode="markers",
@@ -266,7 +267,8 @@ def map_figure(
             continue
         vehicles = sel["vehicles_waiting"].fillna(0).astype(float)
         traces.append(
-            go.Scattermap(
+            dict(
+                type="scattermap",
                 lon=[coords[p][0] for p in sel["port_id"]],
                 lat=[coords[p][1] for p in sel["port_id"]],
                 mode="markers",
@@ -282,20 +284,19 @@ def map_figure(
             )
         )
     (lon, lat), zoom = map_view(ports, districts)
-    fig = go.Figure(traces)
-    fig.update_layout(
-        map={
+    layout = {
+        "map": {
             "style": _style(theme),
             "center": {"lon": lon, "lat": lat},
             "zoom": zoom,
             "layers": _layers(urls, theme),
         },
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        paper_bgcolor=theme.background,
-        font={"family": FONT_FAMILY, "color": theme.text},
-        legend={"orientation": "h", "x": 0.01, "y": 0.01, "bgcolor": "rgba(0,0,0,0)"},
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-        uirevision=",".join(districts or ["all"]),
-        clickmode="event",
-    )
-    return fig
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": theme.background,
+        "font": {"family": FONT_FAMILY, "color": theme.text},
+        "legend": {"orientation": "h", "x": 0.01, "y": 0.01, "bgcolor": "rgba(0,0,0,0)"},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "uirevision": ",".join(districts or ["all"]),
+        "clickmode": "event",
+    }
+    return {"data": traces, "layout": layout}

@@ -13,13 +13,10 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Select, func, literal, select
 
 from dashboard import schema
-from dashboard.cache import cache
-from dashboard.contract import ENDED_STATUSES
 from dashboard.queries import Bind, Scope, read_frame, read_windows, scoped
-from dashboard.queries.feeds import data_version
 
 COUNT_MEASURES = ("declared_n", "released_n", "live_n")
 DAILY_MEASURES = ("declared_n", "inspected_n", "released_n", "live_n")
@@ -73,22 +70,28 @@ def daily_counts(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFra
     return frame
 
 
-def clearance_histogram(bind: Bind, days: list[date], scope: Scope) -> pd.DataFrame:
+def clearance_histogram(
+    bind: Bind, days: list[date], scope: Scope, *, by_district: bool = True
+) -> pd.DataFrame:
     """Overall clearance-time histogram of the declarations released on each of `days`.
 
     Args:
         bind: Engine or Connection.
         days: release days to read.
         scope: districts the caller may see (None for all).
+        by_district: keep one histogram per declaring district (else one per day, and
+            declare_district is empty).
 
     Returns:
         Columns day, declare_district, bucket, overall_n (see dashboard.histogram).
     """
     h = schema.rollup_clearance_hist.c
-    stmt = select(
-        h.day, h.declare_district, h.bucket, func.sum(h.overall_n).label("overall_n")
-    ).where(h.day.in_(days))
-    stmt = scoped(stmt, h.declare_district, scope).group_by(h.day, h.declare_district, h.bucket)
+    district = h.declare_district if by_district else literal("").label("declare_district")
+    stmt = select(h.day, district, h.bucket, func.sum(h.overall_n).label("overall_n")).where(
+        h.day.in_(days)
+    )
+    keys = [h.day, h.declare_district, h.bucket] if by_district else [h.day, h.bucket]
+    stmt = scoped(stmt, h.declare_district, scope).group_by(*keys)
     frame = read_frame(bind, stmt, ["day", "declare_district", "bucket", "overall_n"])
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
@@ -105,9 +108,7 @@ def in_process(bind: Bind, scope: Scope) -> pd.DataFrame:
         Columns declare_district, in_process.
     """
     d = schema.declarations.c
-    stmt = select(d.declare_district, func.count().label("in_process")).where(
-        d.ts_released.is_(None), d.status.not_in(sorted(ENDED_STATUSES))
-    )
+    stmt = select(d.declare_district, func.count().label("in_process")).where(schema.IN_PROCESS)
     stmt = scoped(stmt, d.declare_district, scope).group_by(d.declare_district)
     return read_frame(bind, stmt, ["declare_district", "in_process"])
 
@@ -138,58 +139,3 @@ def district_flows(bind: Bind, day: date, scope: Scope) -> pd.DataFrame:
     stmt = scoped(stmt, r.declare_district, scope).group_by(r.declare_district, p.district_code)
     columns = ["declare_district", "port_district", "declared_n", "declared_value_usd"]
     return read_frame(bind, stmt, columns)
-
-
-# --- cached facades --------------------------------------------------------------------------
-@cache.memoize()
-def _hourly_at(
-    engine: Engine, version: str, windows: tuple[tuple[datetime, datetime], ...], scope: Scope
-) -> pd.DataFrame:
-    return hourly_counts(engine, list(windows), scope)
-
-
-@cache.memoize()
-def _daily_at(engine: Engine, version: str, start: date, end: date, scope: Scope) -> pd.DataFrame:
-    return daily_counts(engine, start, end, scope)
-
-
-@cache.memoize()
-def _hist_at(engine: Engine, version: str, days: tuple[date, ...], scope: Scope) -> pd.DataFrame:
-    return clearance_histogram(engine, list(days), scope)
-
-
-@cache.memoize()
-def _in_process_at(engine: Engine, version: str, scope: Scope) -> pd.DataFrame:
-    return in_process(engine, scope)
-
-
-@cache.memoize()
-def _flows_at(engine: Engine, version: str, day: date, scope: Scope) -> pd.DataFrame:
-    return district_flows(engine, day, scope)
-
-
-def cached_hourly_counts(
-    engine: Engine, windows: list[tuple[datetime, datetime]], scope: Scope
-) -> pd.DataFrame:
-    """`hourly_counts`, cached per data version."""
-    return _hourly_at(engine, data_version(engine), tuple(windows), scope)
-
-
-def cached_daily_counts(engine: Engine, start: date, end: date, scope: Scope) -> pd.DataFrame:
-    """`daily_counts`, cached per data version."""
-    return _daily_at(engine, data_version(engine), start, end, scope)
-
-
-def cached_clearance_histogram(engine: Engine, days: list[date], scope: Scope) -> pd.DataFrame:
-    """`clearance_histogram`, cached per data version."""
-    return _hist_at(engine, data_version(engine), tuple(days), scope)
-
-
-def cached_in_process(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """`in_process`, cached per data version."""
-    return _in_process_at(engine, data_version(engine), scope)
-
-
-def cached_district_flows(engine: Engine, day: date, scope: Scope) -> pd.DataFrame:
-    """`district_flows`, cached per data version."""
-    return _flows_at(engine, data_version(engine), day, scope)

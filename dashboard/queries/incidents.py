@@ -12,14 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.sql import Executable
 
 from dashboard import schema
-from dashboard.cache import cache
 from dashboard.contract import RESOLVED_INCIDENT_STATUSES
 from dashboard.queries import Bind, Scope, read_frame, scoped
-from dashboard.queries.feeds import data_version
 
 INCIDENT_COLUMNS = [
     "incident_id",
@@ -91,28 +89,3 @@ def incidents_between(
     )
     stmt = scoped(stmt, i.district_code, scope).order_by(i.reported_at)
     return _frame(bind, stmt)
-
-
-# --- cached facades --------------------------------------------------------------------------
-@cache.memoize()
-def _open_at(engine: Engine, version: str, scope: Scope) -> pd.DataFrame:
-    return open_incidents(engine, scope)
-
-
-@cache.memoize()
-def _between_at(
-    engine: Engine, version: str, start: datetime, end: datetime, scope: Scope
-) -> pd.DataFrame:
-    return incidents_between(engine, start, end, scope)
-
-
-def cached_open_incidents(engine: Engine, scope: Scope) -> pd.DataFrame:
-    """`open_incidents`, cached per data version."""
-    return _open_at(engine, data_version(engine), scope)
-
-
-def cached_incidents_between(
-    engine: Engine, start: datetime, end: datetime, scope: Scope
-) -> pd.DataFrame:
-    """`incidents_between`, cached per data version (callers round the times)."""
-    return _between_at(engine, data_version(engine), start, end, scope)

@@ -16,12 +16,10 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Select, select
 
 from dashboard import schema
-from dashboard.cache import cache
 from dashboard.queries import Bind, Scope, in_scope, read_frame, read_windows, scoped
-from dashboard.queries.feeds import data_version
 
 OBS_COLUMNS = [
     "port_id",
@@ -100,39 +98,3 @@ def hourly(
     frame = read_windows(bind, windows, window, HOURLY_COLUMNS)
     frame["hour"] = pd.to_datetime(frame["hour"])
     return frame
-
-
-# --- cached facades --------------------------------------------------------------------------
-@cache.memoize()
-def _recent_at(
-    engine: Engine, version: str, since: datetime, until: datetime, scope: Scope
-) -> pd.DataFrame:
-    return recent_observations(engine, since, until, scope)
-
-
-@cache.memoize()
-def _hourly_at(
-    engine: Engine,
-    version: str,
-    windows: tuple[tuple[datetime, datetime], ...],
-    scope: Scope,
-    port_id: str | None,
-) -> pd.DataFrame:
-    return hourly(engine, list(windows), scope, port_id)
-
-
-def cached_recent_observations(
-    engine: Engine, since: datetime, until: datetime, scope: Scope
-) -> pd.DataFrame:
-    """`recent_observations`, cached per data version (callers round the times)."""
-    return _recent_at(engine, data_version(engine), since, until, scope)
-
-
-def cached_hourly(
-    engine: Engine,
-    windows: list[tuple[datetime, datetime]],
-    scope: Scope,
-    port_id: str | None = None,
-) -> pd.DataFrame:
-    """`hourly`, cached per data version."""
-    return _hourly_at(engine, data_version(engine), tuple(windows), scope, port_id)
