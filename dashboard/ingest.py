@@ -9,14 +9,17 @@ batch record commit together or not at all. The guarantees (proved in tests/inte
   changes nothing; a known key with changed content replaces the record and its rollup
   contribution;
 - a whole-file problem (unknown feed, not CSV/JSONL, undecodable bytes, missing required
-  columns, over the size limit) raises `FileError` before anything is written.
+  columns, over the size limit) raises `FileError` before anything is written;
+- a batch restricted to one district (`district=`, the ingest API's per-district tokens)
+  that carries valid rows of another district, or would replace records stored for
+  another district, raises `DistrictMismatch` (a `FileError`) before anything is written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,13 +34,45 @@ from dashboard import db, rollups, schema
 from dashboard.contract import Feed, get_feed
 from dashboard.feedfiles import Chunk, FileError, open_feed, records_chunks
 from dashboard.loader import bulk_insert, delete_keys, row_hashes
-from dashboard.validate import validate
+from dashboard.validate import Checked, validate
 
 log = logging.getLogger(__name__)
 BEIJING = ZoneInfo("Asia/Shanghai")
 KEY_LOOKUP_CHUNK = 2000
+MISMATCH_LINES = 10  # line numbers named in a DistrictMismatch message
 
-__all__ = ["BatchResult", "FileError", "ingest_file", "ingest_records", "beijing_now"]
+__all__ = [
+    "BatchResult",
+    "DistrictMismatch",
+    "FileError",
+    "ingest_file",
+    "ingest_records",
+    "beijing_now",
+]
+
+
+class DistrictMismatch(FileError):
+    """A district-restricted batch holds rows of another district; nothing was written.
+
+    Attributes:
+        district: the district the batch was restricted to.
+        others: the other districts found ("unknown" where a row's district is not known).
+        lines: line numbers (record numbers for `ingest_records`) of the offending rows.
+    """
+
+    def __init__(self, district: str, others: Sequence[str], lines: Sequence[int], what: str):
+        self.district = district
+        self.others = tuple(others)
+        self.lines = tuple(lines)
+        shown = ", ".join(str(n) for n in self.lines[:MISMATCH_LINES])
+        if len(self.lines) > MISMATCH_LINES:
+            shown += f", ... (first {MISMATCH_LINES} of {len(self.lines)})"
+        plural = "s" if len(self.others) > 1 else ""
+        super().__init__(
+            f"this batch may load rows of district {district} only, but {len(self.lines)} "
+            f"row(s) {what} district{plural} {', '.join(self.others)} (lines {shown}); "
+            "nothing was loaded"
+        )
 
 
 @dataclass
@@ -71,6 +106,7 @@ def ingest_file(
     source: str = "cli",
     now: datetime | None = None,
     max_bytes: int | None = None,
+    district: str | None = None,
 ) -> BatchResult:
     """Load one feed file as one batch.
 
@@ -81,25 +117,34 @@ def ingest_file(
         source: who loads it (cli, generator, simulator, api) for the batch log.
         now: Beijing time used to reject future timestamps; the clock by default.
         max_bytes: size limit; files above it are refused whole.
+        district: restrict the batch to this district's rows (the ingest API passes the
+            token's district). Every row that passes validation must belong to it, and
+            no row may replace a stored record of another district; see
+            `check_district`. The whole file is then validated before the write
+            transaction starts. Rows that fail validation are quarantined as usual
+            (their district may not be known).
 
     Returns:
         The batch summary.
 
     Raises:
+        DistrictMismatch: `district` was given and the file holds another district's
+            rows; nothing is written then (no batch, no quarantine, no rows).
         FileError: for a whole-file problem; nothing is written then.
     """
     spec = _feed(feed)
     opened = open_feed(spec, Path(path), max_bytes=max_bytes)
     digest = _sha256(Path(path))
+    when = now or beijing_now()
     return _run_batch(
         engine,
         spec,
-        opened.chunks,
+        _checked_chunks(spec, opened.chunks, when, district),
         name=Path(path).name,
         source=source,
-        now=now or beijing_now(),
         encoding=opened.encoding,
         digest=digest,
+        district=district,
     )
 
 
@@ -111,22 +156,30 @@ def ingest_records(
     name: str,
     source: str,
     now: datetime | None = None,
+    district: str | None = None,
 ) -> BatchResult:
     """Load records (dicts of column -> string) as one batch, like a file of those rows.
 
+    Args:
+        district: restrict the batch to this district's rows, as for `ingest_file`;
+            line numbers in a `DistrictMismatch` are record numbers counted from 1.
+
     Raises:
+        DistrictMismatch: `district` was given and some valid record belongs to another
+            district; nothing is written then.
         FileError: when the feed is unknown or required columns are missing from every record.
     """
     spec = _feed(feed)
+    when = now or beijing_now()
     return _run_batch(
         engine,
         spec,
-        records_chunks(spec, records),
+        _checked_chunks(spec, records_chunks(spec, records), when, district),
         name=name,
         source=source,
-        now=now or beijing_now(),
         encoding="utf-8",
         digest="",
+        district=district,
     )
 
 
@@ -145,19 +198,107 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _checked_chunks(
+    feed: Feed, chunks: Iterable[Chunk], now: datetime, district: str | None
+) -> Iterable[tuple[Chunk, Checked]]:
+    """Each chunk with its validation; for a district batch, all of them checked up front.
+
+    Unrestricted batches stay lazy (one chunk in memory at a time, validated inside the
+    transaction as before). A district batch is validated whole first, so that a foreign
+    row late in the file is refused before the transaction starts.
+    """
+    pairs = _validated(feed, chunks, now)
+    if district is None:
+        return pairs
+    every = list(pairs)
+    check_district(feed, every, district)
+    return every
+
+
+def _validated(
+    feed: Feed, chunks: Iterable[Chunk], now: datetime
+) -> Iterator[tuple[Chunk, Checked]]:
+    for chunk in chunks:
+        yield chunk, validate(feed, chunk.frame, now)
+
+
+def check_district(feed: Feed, pairs: Iterable[tuple[Chunk, Checked]], district: str) -> None:
+    """Refuse valid rows that belong to a district other than `district`.
+
+    A row belongs to the district in the feed's `district_field` after validation:
+    declarations to the declaring district (`declare_district`, from the declaring office
+    `declare_customs_code`, which is also the entry number's prefix), queue observations
+    to the port's district (`district_code`, derived from `port_id`), incidents,
+    inquiries and trainings to their `district_code`, enterprises to `home_district`. A
+    row whose district cannot be derived counts as foreign. Cross-district declarations
+    (lodged in one district for goods at another district's port) belong to the
+    declaring district.
+
+    Raises:
+        DistrictMismatch: naming the other districts and the first line numbers.
+    """
+    lines: list[int] = []
+    others: set[str] = set()
+    for chunk, checked in pairs:
+        if checked.good.empty:  # no derived columns then; quarantined rows are not checked
+            continue
+        owner = checked.good[feed.district_field]
+        foreign = (owner.isna() | (owner != district)).fillna(True).to_numpy(dtype=bool)
+        if foreign.any():
+            lines.extend(int(chunk.line_no[i]) for i in checked.good.index[foreign])
+            others.update(owner[foreign].astype(object).fillna("unknown").astype(str))
+    if lines:
+        raise DistrictMismatch(district, sorted(others), lines, "belong to")
+
+
+def _check_stored_owner(
+    conn: Connection, feed: Feed, pairs: Iterable[tuple[Chunk, Checked]], district: str
+) -> None:
+    """Refuse rows whose key is stored already under another district.
+
+    Without this a district could take over another district's incident, inquiry,
+    training or enterprise record by sending its key with its own district code (for
+    declarations and queue observations the key itself fixes the district).
+
+    Raises:
+        DistrictMismatch: naming the stored records' districts and the line numbers.
+    """
+    table = schema.FACT_TABLES[feed.name]
+    key, col = list(feed.key), feed.district_field
+    lines: list[int] = []
+    others: set[str] = set()
+    for chunk, checked in pairs:
+        good = checked.good
+        if good.empty:
+            continue
+        stored = _stored(conn, table, feed.key, good[key], [*key, col])
+        theirs = stored[(stored[col].isna() | (stored[col] != district)).fillna(True)]
+        if theirs.empty:
+            continue
+        probe = good[key].assign(_pos=good.index)
+        hit = probe.merge(theirs.rename(columns={col: "_owner"}), on=key, how="inner")
+        lines.extend(int(chunk.line_no[int(i)]) for i in hit["_pos"])
+        others.update(hit["_owner"].astype(object).fillna("unknown").astype(str))
+    if lines:
+        raise DistrictMismatch(district, sorted(others), sorted(lines), "would replace records of")
+
+
 def _run_batch(
     engine: Engine,
     feed: Feed,
-    chunks: Iterable[Chunk],
+    pairs: Iterable[tuple[Chunk, Checked]],
     *,
     name: str,
     source: str,
-    now: datetime,
     encoding: str,
     digest: str,
+    district: str | None = None,
 ) -> BatchResult:
     result = BatchResult(feed=feed.name, file=name)
     with db.write_transaction(engine) as conn:
+        if district is not None:  # under the write lock, before anything is written
+            pairs = list(pairs)
+            _check_stored_owner(conn, feed, pairs, district)
         inserted = conn.execute(
             schema.ingest_batches.insert().values(
                 feed=feed.name,
@@ -170,8 +311,8 @@ def _run_batch(
         ).inserted_primary_key
         batch_id = int(inserted[0]) if inserted else 0
         result.batch_id = batch_id
-        for chunk in chunks:
-            _load_chunk(conn, feed, chunk, now, result)
+        for chunk, checked in pairs:
+            _load_chunk(conn, feed, chunk, checked, result)
             log.info("%s batch %s: %d rows processed", feed.name, batch_id, result.rows_read)
         conn.execute(
             update(schema.ingest_batches)
@@ -191,10 +332,9 @@ def _run_batch(
 
 
 def _load_chunk(
-    conn: Connection, feed: Feed, chunk: Chunk, now: datetime, result: BatchResult
+    conn: Connection, feed: Feed, chunk: Chunk, checked: Checked, result: BatchResult
 ) -> None:
     result.rows_read += len(chunk.frame) + len(chunk.broken)
-    checked = validate(feed, chunk.frame, now)
     bad = [
         (int(chunk.line_no[i]), str(checked.bad_reasons[i]), chunk.raw_row(i))
         for i in checked.bad_index
