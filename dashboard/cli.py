@@ -1,8 +1,9 @@
 """Command line: `python -m dashboard <command>`.
 
 Commands: init [--demo [--scale X]], ingest FEED FILE..., generate, status [--json],
-rebuild-rollups, contract-doc. Exit status 0 on success (a batch with quarantined rows is
-a success), 2 on a whole-file or usage problem, with one clear message on stderr.
+rebuild-rollups, contract-doc, users ..., tokens ... (see `dashboard.cli_access`).
+Exit status 0 on success (a batch with quarantined rows is a success), 2 on a whole-file
+or usage problem, with one clear message on stderr.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from dashboard import db, rollups, schema
+from dashboard import cli_access, db, rollups, schema
 from dashboard.config import Settings
 from dashboard.contract import FEEDS
 from dashboard.ingest import FileError, beijing_now, ingest_file
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("rebuild-rollups", help="recompute every rollup from the raw rows")
     doc = sub.add_parser("contract-doc", help="write docs/data-contract.md from the contract")
     doc.add_argument("--out", type=Path, default=Path("docs/data-contract.md"))
+    cli_access.add_parsers(sub)
     return p
 
 
@@ -185,4 +187,5 @@ COMMANDS = {
     "status": cmd_status,
     "rebuild-rollups": cmd_rebuild,
     "contract-doc": cmd_contract_doc,
+    **cli_access.COMMANDS,
 }

@@ -71,7 +71,24 @@ class CommandCenter:
     PAUSED = "cc-paused-text"
 
 
-ALL_CLASSES = (Shell, CommandCenter, DataStatus)
+class Admin:
+    """Admin page (/admin): users and the audit trail."""
+
+    USERS_GRID = "admin-users-grid"
+    AUDIT_GRID = "admin-audit-grid"
+    NAME = "admin-name-input"
+    DISPLAY = "admin-display-input"
+    ROLE = "admin-role-dropdown"
+    DISTRICTS = "admin-districts-dropdown"
+    PASSWORD = "admin-password-input"
+    ADD = "admin-add-button"
+    DISABLE = "admin-disable-button"
+    ENABLE = "admin-enable-button"
+    MESSAGE = "admin-message-text"
+    VERSION = "admin-version-store"
+
+
+ALL_CLASSES = (Shell, CommandCenter, DataStatus, Admin)
 
 
 def all_ids() -> list[str]:
