@@ -24,6 +24,13 @@ from layouts import ids
 from layouts.components import current_lang, grid, page_header, section
 
 ALL = "all"
+# The queue board on the dark wall: AG Grid's Quartz theme with dark colours, large type.
+WALL_GRID_THEME = {
+    "function": "themeQuartz.withParams({spacing: 6, fontSize: 17, headerFontWeight: 600, "
+    "fontFamily: 'inherit', backgroundColor: '#0f1e2e', foregroundColor: '#e8eef5', "
+    "headerBackgroundColor: '#13263a', headerTextColor: '#b8c7dc', borderColor: '#1f3347', "
+    "rowHoverColor: '#18314a', oddRowBackgroundColor: '#0f1e2e'})"
+}
 ROTATE_MIN, ROTATE_MAX = 10, 3600
 
 
@@ -164,7 +171,16 @@ def panel_status(panel_id: str) -> html.Div:
 
 def _board_columns(lang: str) -> list[dict[str, Any]]:
     return [
-        {"field": "port", "headerName": t("col.port", lang), "minWidth": 130, "flex": 2},
+        {
+            "field": "port",
+            "headerName": t("col.port", lang),
+            "minWidth": 150,
+            "flex": 2.4,
+            "wrapText": True,
+            "autoHeight": True,
+            "cellClass": "port-cell",
+            "tooltipField": "port",
+        },
         {"field": "district", "headerName": t("col.district", lang), "minWidth": 70, "flex": 1},
         {
             "field": "status_label",
@@ -213,7 +229,13 @@ def _board_columns(lang: str) -> list[dict[str, Any]]:
             "sortable": False,
         },
         {"field": "asof", "headerName": t("col.asof", lang), "minWidth": 90, "flex": 1.1},
-        {"field": "method", "headerName": t("col.method", lang), "minWidth": 90, "flex": 1.2},
+        {
+            "field": "method",
+            "headerName": t("col.method", lang),
+            "minWidth": 90,
+            "flex": 1.1,
+            "tooltipField": "method",
+        },
     ]
 
 
@@ -335,7 +357,7 @@ def layout(**query: Any) -> html.Div:
                             id=cc.DETAIL,
                             className="cc-detail",
                             figure=empty_figure(t("cc.detail.hint", lang)),
-                            config={"displaylogo": False},
+                            config={"displayModeBar": False},
                         ),
                         panel_status(cc.DETAIL_STATUS),
                     ),
@@ -355,6 +377,8 @@ def layout(**query: Any) -> html.Div:
                             height=None,
                             row_id="port_id",
                             rowClassRules={"row-stale": "params.data.stale"},
+                            tooltipShowDelay=300,
+                            **({"theme": WALL_GRID_THEME} if options["wall"] else {}),
                         ),
                         panel_status(cc.BOARD_STATUS),
                         note=t("cc.board.note", lang),

@@ -256,8 +256,8 @@ def detail_figure(
     grid = "#2c3e52" if dark else "#e5e9ef"
     axis: dict[str, Any] = {"gridcolor": grid, "rangemode": "tozero", "zerolinecolor": grid}
     layout = base_layout(
-        margin={"l": 48, "r": 10, "t": 28, "b": 30},
-        legend={"orientation": "h", "y": 1.12, "x": 0},
+        margin={"l": 52, "r": 10, "t": 30, "b": 44},
+        legend={"orientation": "h", "y": 1.1, "x": 0, "yanchor": "bottom"},
         hovermode="x unified",
         xaxis={"type": "date", "anchor": "y2", "gridcolor": grid},
         yaxis={**axis, "domain": [0.54, 1.0], "title": {"text": t("cc.detail.wait", lang)}},

@@ -79,9 +79,13 @@ def map_view(ports: pd.DataFrame, districts: list[str] | None) -> tuple[tuple[fl
 
 
 def _style(theme: Theme) -> dict[str, Any]:
+    # MapLibre requires a non-empty "sources" once plotly.js re-applies the style on an
+    # update (an empty object is dropped and the map stops redrawing): one empty source.
     return {
         "version": 8,
-        "sources": {},
+        "sources": {
+            "none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}
+        },
         "layers": [
             {"id": "bg", "type": "background", "paint": {"background-color": theme.background}}
         ],

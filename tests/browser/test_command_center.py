@@ -8,8 +8,8 @@ first district; the stale district is named, greyed on the board, the KPI strip 
 map; the alarm feed lists the congested port. The browser console stays clean.
 
 The shell refresh is set longer than any test here, so every panel is drawn once (on
-load, or when the view changes) and a test sees no refresh mid-way. A second map figure
-currently breaks the map (see `test_cmd005_map_follows_view`, an expected failure).
+load, or when the view changes) and a test sees no refresh mid-way. `test_cmd005` checks
+that a second map figure (a view change) really moves the map MapLibre draws.
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ pytestmark = pytest.mark.browser
 CC = ids.CommandCenter
 # Software WebGL (MapLibre under --disable-gpu) may log these; they do not affect the page.
 HARMLESS = ("webgl", "gpu stall", "groupmarkernotset", "swiftshader", "readpixels")
-# Logged by plotly.js each time the map gets a new figure (the bug test_cmd005 shows).
-MAP_ERROR = "Uncaught Error: Map error."
 BEIJING_PORTS = {"PEK", "PKX", "BJ-TZ"}
 HEBEI_PORTS = {*STALE_PORTS, "HB-QHD", "HB-TS"}
 
@@ -209,7 +207,7 @@ def test_cmd003_rotation_moves_to_first_district(dash_duo: Any, live_app: Any) -
     dash_duo.wait_for_text_to_equal(_sel(CC.VIEW_TITLE), "当前关区：北京", timeout=25)
     # the board follows the view: only Beijing's ports are left
     until(lambda: _board_ports(dash_duo) == BEIJING_PORTS, timeout=10)
-    _assert_clean_console(dash_duo, allow=(MAP_ERROR,))
+    _assert_clean_console(dash_duo)
 
 
 def test_cmd004_stale_district_greyed_and_alarm_listed(dash_duo: Any, live_app: Any) -> None:
@@ -240,15 +238,6 @@ def test_cmd004_stale_district_greyed_and_alarm_listed(dash_duo: Any, live_app: 
     _assert_clean_console(dash_duo)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "App bug: map_figure's inline MapLibre style has an empty 'sources' dict; "
-        "plotly.js drops it on the next Plotly.react, MapLibre rejects the style "
-        "('missing required property \"sources\"'), plotly.js throws 'Map error.' and "
-        "the map keeps its first figure (it no longer follows the view or refreshes)."
-    ),
-)
 def test_cmd005_map_follows_view(dash_duo: Any, live_app: Any) -> None:
     dash_duo.start_server(live_app)
     _wait_for_board(dash_duo)
