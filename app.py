@@ -9,17 +9,33 @@ serves on http://127.0.0.1:8050/. Production: `gunicorn "app:server"`.
 from __future__ import annotations
 
 import argparse
+import logging
+import secrets
 
 from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks import command_center, data_status, shell
+from callbacks import admin, command_center, data_status, shell
+from dashboard import api, security
 from dashboard.cache import init_cache
 from dashboard.config import Settings
 from dashboard.i18n import t
+from layouts import pages as pages_layout
 from layouts import shell as shell_layout
+from layouts.login import login_page
 from layouts.pages import register_pages
+
+log = logging.getLogger(__name__)
+# Component-id prefix -> the page whose role may run callbacks writing to it ("*": anyone
+# signed in). Ids with any other prefix are refused (deny by default).
+CALLBACK_PAGES = {
+    "shell-": "*",
+    "_pages_": "*",
+    "cc-": "command",
+    "data-": "data",
+    "admin-": "admin",
+}
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -29,6 +45,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config.update(MAX_CONTENT_LENGTH=8 * 1024 * 1024)  # callback bodies, not uploads
     if settings.secret_key:
         server.config["SECRET_KEY"] = settings.secret_key
+    else:  # sessions end on restart and differ per worker: set SECRET_KEY in production
+        log.warning("SECRET_KEY is not set; using a key that lasts only for this process")
+        server.config["SECRET_KEY"] = secrets.token_urlsafe(32)
     init_cache(server, settings)
     callbacks.install(server, settings)
     app = Dash(
@@ -44,8 +63,27 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     register_pages()
     app.layout = lambda: shell_layout.layout(settings.refresh_seconds)
-    for module in (shell, command_center, data_status):
+    for module in (shell, command_center, data_status, admin):
         module.register(app)
+    limiter = security.install(
+        server,
+        settings,
+        lambda: callbacks.engine(server),
+        prefix_pages=CALLBACK_PAGES,
+        script_hashes=app.csp_hashes,
+        render_login=login_page,
+    )
+
+    @server.before_request
+    def _validation_layout() -> None:  # after Dash's own first-request setup
+        if not server.config.get("VALIDATION_LAYOUT_SET"):
+            shell_view = shell_layout.layout(settings.refresh_seconds)
+            app.validation_layout = pages_layout.validation_layout(shell_view)
+            server.config["VALIDATION_LAYOUT_SET"] = True
+
+    api_routes = api.ingest_blueprint(lambda: callbacks.engine(server), settings.api_max_bytes)
+    limiter.limit(settings.api_rate_limit)(api_routes)
+    server.register_blueprint(api_routes)
     return app
 
 
@@ -64,6 +102,10 @@ def main(argv: list[str] | None = None) -> None:
     engine = callbacks.engine(server)
     db.create_schema(engine)
     demo.ensure_demo_data(engine, settings, progress=print)
+    if not settings.secret_key:  # the demo keeps one key in its database across restarts
+        server.config["SECRET_KEY"] = demo.secret_key(engine)
+        server.config["DEMO_SECRET"] = True
+    demo.ensure_demo_accounts(engine, settings, progress=print)
     if settings.simulate:
         simulate.start_background(settings)
     port = args.port or settings.port

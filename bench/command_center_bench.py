@@ -194,6 +194,28 @@ def top_up(database_url: str) -> None:
 
 
 # --- the app and its callbacks, as the browser sees them -------------------------------------
+BENCH_USER, BENCH_PASSWORD = "bench.wall", "bench passphrase 2026"
+
+
+def signed_in_client(app: Any) -> Any:
+    """A test client signed in as the bench's command account (created when missing), so
+    the requests pass sign-in and role checks like a wall screen's."""
+    import re
+
+    from dashboard import auth
+
+    engine = app.server.extensions["dashboard.engine"].get()
+    if BENCH_USER not in set(auth.list_users(engine)["username"]):
+        auth.add_user(engine, BENCH_USER, "command", BENCH_PASSWORD, actor="bench")
+    client = app.server.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token, "no sign-in form"
+    form = {"username": BENCH_USER, "password": BENCH_PASSWORD, "csrf": token.group(1)}
+    assert client.post("/login", data=form).status_code == 302, "bench sign-in failed"
+    return client
+
+
 def build_app(database_url: str, cache_type: str) -> Any:
     """A fresh app on `database_url` with `cache_type` (imports the app module lazily)."""
     from app import create_app
@@ -444,7 +466,7 @@ def run_regime(
     import callbacks
 
     counter = StatementCounter(callbacks.engine(app.server))
-    client = app.server.test_client()
+    client = signed_in_client(app)
     deps = client.get("/_dash-dependencies").get_json()
     base = page_values(client, "/")
     chosen = page_callbacks(app, deps, base)

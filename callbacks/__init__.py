@@ -38,10 +38,12 @@ def settings(app: flask.Flask | None = None) -> Settings:
 
 
 def scope() -> Scope:
-    """The districts the current user may see (None: every district).
+    """The districts the signed-in user may see (None: every district; () : none).
 
-    Until sign-in exists (the access-control issue), every request sees every district;
-    the scope already flows through every query and cache key, so restricting a user only
-    changes this function.
+    Taken from the server-side session, never from a callback input.
     """
-    return None
+    from flask_login import current_user
+
+    if not current_user or not current_user.is_authenticated:
+        return ()
+    return cast(Scope, current_user.scope)

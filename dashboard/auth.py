@@ -83,7 +83,10 @@ class User:
         return ROLE_PAGES.get(self.role, frozenset())
 
     def can_open(self, page: str) -> bool:
-        """True when the user's role includes `page`."""
+        """True when the user's role includes `page` (Data Status shows every district's
+        feeds, so it also needs a user who is not limited to some districts)."""
+        if page == "data" and self.scope is not None:
+            return False
         return page in self.pages
 
     # flask-login protocol

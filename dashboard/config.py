@@ -59,6 +59,7 @@ class Settings:
             without a request, and this long after sign-in, whatever happens.
         login_rate_limit: sign-in attempts allowed per client address (Flask-Limiter).
         api_max_bytes: largest body the ingest API accepts.
+        api_rate_limit: ingest API requests allowed per client address.
     """
 
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
@@ -90,6 +91,7 @@ class Settings:
     session_absolute_hours: int = 12
     login_rate_limit: str = "10 per minute"
     api_max_bytes: int = 64 * 1024 * 1024
+    api_rate_limit: str = "120 per minute"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -43,6 +43,7 @@ from dashboard import auth, db
 from dashboard.cache import cache
 from dashboard.config import Settings
 from dashboard.i18n import LANG_COOKIE, beijing_now, normalise_lang
+from dashboard.queries import QUERY_ERRORS
 
 log = logging.getLogger(__name__)
 PUBLIC_PREFIXES = (
@@ -56,8 +57,9 @@ PUBLIC_PREFIXES = (
     "/api/v1/ingest/",
 )
 CALLBACK_PATH = "/_dash-update-component"
-DATA_PATHS = (CALLBACK_PATH, "/_dash-layout", "/_dash-dependencies", "/api/")
+DATA_PATHS = (CALLBACK_PATH, "/_dash-layout", "/_dash-dependencies", "/api/", "/geo/")
 CSRF_KEY = "csrf"
+SESSION_GRACE_SECONDS = 300  # how long a validated session survives a database outage
 _ID = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\.[A-Za-z_]+")
 
 
@@ -204,6 +206,7 @@ def install(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_DURATION=0,
+        SESSION_REFRESH_EACH_REQUEST=False,
         PERMANENT_SESSION_LIFETIME=settings.session_absolute_hours * 3600,
     )
     manager = LoginManager(server)
@@ -211,12 +214,7 @@ def install(
 
     @manager.user_loader
     def load(session_hash: str) -> auth.User | None:
-        return auth.load_session(
-            engine(),
-            session_hash,
-            idle_minutes=settings.session_idle_minutes,
-            absolute_hours=settings.session_absolute_hours,
-        )
+        return _load_user(sec, session_hash)
 
     limiter = Limiter(
         get_remote_address,
@@ -235,6 +233,34 @@ def install(
     server.add_url_rule("/healthz", "healthz", _healthz)
     server.add_url_rule("/readyz", "readyz", lambda: _readyz(sec))
     return limiter
+
+
+def _session_key(session_hash: str) -> str:
+    return "session:" + session_hash
+
+
+def _load_user(sec: Security, session_hash: str) -> auth.User | None:
+    """The session's user, checked in the database on every request. While the database
+    cannot be reached, a session validated in the last few minutes stays valid (from the
+    cache), so panels can say that their queries fail instead of the page signing out;
+    a session never seen valid is refused."""
+    settings = sec.settings
+    try:
+        user = auth.load_session(
+            sec.engine(),
+            session_hash,
+            idle_minutes=settings.session_idle_minutes,
+            absolute_hours=settings.session_absolute_hours,
+        )
+    except QUERY_ERRORS:
+        log.warning("session check: database unreachable; using the last validation")
+        cached = cache.get(_session_key(session_hash))
+        return cached if isinstance(cached, auth.User) else None
+    if user is None:
+        cache.delete(_session_key(session_hash))
+    else:
+        cache.set(_session_key(session_hash), user, timeout=SESSION_GRACE_SECONDS)
+    return user
 
 
 def _wants_page(request: flask.Request) -> bool:

@@ -21,7 +21,7 @@ from dashboard.figures import empty_figure
 from dashboard.i18n import district_names, t
 from dashboard.reference import load_reference
 from layouts import ids
-from layouts.components import current_lang, grid, page_header, section
+from layouts.components import current_lang, grid, page_header, section, user_scope
 
 ALL = "all"
 # The queue board on the dark wall: AG Grid's Quartz theme with dark colours, large type.
@@ -52,12 +52,16 @@ def parse_query(query: dict[str, Any]) -> dict[str, Any]:
     return {"wall": wall, "rotate": rotate, "view": view}
 
 
-def view_options(lang: str) -> list[dict[str, str]]:
-    """The view choices: all districts, then each district by name."""
-    names = district_names(lang)
+def view_options(lang: str, scope: tuple[str, ...] | None) -> list[dict[str, str]]:
+    """The view choices: all (the user's) districts, then each district by name."""
+    names = _names(lang, scope)
     return [{"label": t("cc.view.all", lang), "value": ALL}] + [
         {"label": name, "value": code} for code, name in names.items()
     ]
+
+
+def _names(lang: str, scope: tuple[str, ...] | None) -> dict[str, str]:
+    return {c: n for c, n in district_names(lang).items() if scope is None or c in scope}
 
 
 def kpi_tile(tile: dict[str, Any], extra: Any = None) -> html.Div:
@@ -247,7 +251,7 @@ def _controls(options: dict[str, Any], lang: str) -> html.Div:
             html.Label(t("cc.view", lang), htmlFor=ids.CommandCenter.VIEW_SELECT, className="me-2"),
             dcc.Dropdown(
                 id=ids.CommandCenter.VIEW_SELECT,
-                options=view_options(lang),
+                options=view_options(lang, user_scope()),
                 value=options["view"],
                 clearable=False,
                 searchable=False,
@@ -281,8 +285,11 @@ def _refresh_seconds() -> int:
 def layout(**query: Any) -> html.Div:
     """The page body in the request's language, for the options in the URL."""
     lang = current_lang()
+    scope = user_scope()
     options = parse_query(query)
-    views = [ALL, *sorted(load_reference().code_set("district"))]
+    if scope is not None and options["view"] not in scope:
+        options["view"] = ALL
+    views = [ALL, *sorted(_names(lang, scope))]
     cc = ids.CommandCenter
     stores = [
         dcc.Store(
@@ -290,7 +297,7 @@ def layout(**query: Any) -> html.Div:
             data={
                 **options,
                 "views": views,
-                "names": {ALL: t("cc.view.all", lang), **district_names(lang)},
+                "names": {ALL: t("cc.view.all", lang), **_names(lang, scope)},
                 "view_label": t("cc.view.now", lang, name="{name}"),
             },
         ),

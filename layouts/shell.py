@@ -11,11 +11,15 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
+import flask
 from dash import dcc, html
+from flask_login import current_user
 
 from dashboard.i18n import t
+from dashboard.security import csrf_token
 from layouts import ids
 from layouts.components import current_lang
+from layouts.pages import can_open
 
 
 def other_lang(lang: str) -> str:
@@ -33,7 +37,7 @@ def nav(lang: str) -> html.Nav:
             className="px-3",
         )
         for page in dash.page_registry.values()
-        if "name_key" in page
+        if "name_key" in page and can_open(page["page_key"])
     ]
     return html.Nav(
         dbc.Nav(links, id=ids.Shell.NAV, pills=True, className="shell-nav"),
@@ -78,6 +82,36 @@ def header(lang: str) -> html.Header:
                         href=dash.get_relative_path(f"/lang/{other}"),
                         hrefLang=other,
                         title=t("lang.switch.title", lang),
+                    ),
+                    user_box(lang),
+                ],
+            ),
+        ],
+    )
+
+
+def user_box(lang: str) -> html.Div:
+    """Who is signed in (name and role) and the sign-out button (a POST form with the
+    session's form token)."""
+    if not flask.has_request_context() or not current_user.is_authenticated:
+        return html.Div(className="shell-user")
+    return html.Div(
+        className="shell-user",
+        children=[
+            html.Span(
+                f"{current_user.display_name} · {t(f'user.role.{current_user.role}', lang)}",
+                id=ids.Shell.USER,
+            ),
+            html.Form(
+                method="POST",
+                action=dash.get_relative_path("/logout"),
+                children=[
+                    dcc.Input(type="hidden", name="csrf", value=csrf_token()),
+                    html.Button(
+                        t("user.logout", lang),
+                        type="submit",
+                        id=ids.Shell.LOGOUT,
+                        className="shell-logout",
                     ),
                 ],
             ),

@@ -119,7 +119,8 @@ def district_flows(bind: Bind, day: date, scope: Scope) -> pd.DataFrame:
     Args:
         bind: Engine or Connection.
         day: the day (normally today).
-        scope: declaring districts the caller may see (None for all).
+        scope: districts the caller may see (None for all); both ends of a flow must be
+            in it (a flow names the port district).
 
     Returns:
         Columns declare_district, port_district, declared_n, declared_value_usd.
@@ -136,6 +137,6 @@ def district_flows(bind: Bind, day: date, scope: Scope) -> pd.DataFrame:
         .join_from(schema.rollup_decl_daily, schema.ports, p.port_id == r.port_id)
         .where(r.day == day)
     )
-    stmt = scoped(stmt, r.declare_district, scope).group_by(r.declare_district, p.district_code)
+    both = scoped(scoped(stmt, r.declare_district, scope), p.district_code, scope)
     columns = ["declare_district", "port_district", "declared_n", "declared_value_usd"]
-    return read_frame(bind, stmt, columns)
+    return read_frame(bind, both.group_by(r.declare_district, p.district_code), columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -46,3 +47,14 @@ def call(
     response = post(client, outputs, inputs, state)
     assert response.status_code == 200, response.get_data(as_text=True)
     return dict(json.loads(response.get_data(as_text=True))["response"])
+
+
+def sign_in(client: FlaskClient, username: str, password: str) -> TestResponse:
+    """Sign in through the form (reading its CSRF token), as a person would."""
+    page = client.get("/login").get_data(as_text=True)
+    match = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert match, "the sign-in form has no CSRF token"
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf": match.group(1)},
+    )

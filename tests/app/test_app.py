@@ -60,7 +60,7 @@ def test_dependencies_list_every_callback(client: FlaskClient) -> None:
         (ids.DataStatus.BATCH_FILTER, "value"),
     ]:
         assert f"{component}.{prop}" in outputs
-    assert len(deps) == 17 + 2  # ours + the Pages router and its title callback
+    assert len(deps) == 20 + 2  # ours + the Pages router and its title callback
 
 
 def test_lang_route_sets_cookie_and_redirects_back(client: FlaskClient) -> None:
@@ -146,8 +146,9 @@ def test_create_app_does_not_touch_the_database(tmp_path: Path) -> None:
     target = tmp_path / "not-yet" / "x.db"
     app = create_app(Settings(database_url=f"sqlite:///{target}", cache_type="SimpleCache"))
     client = app.server.test_client()
-    assert client.get("/").status_code == 200
-    assert client.get("/_dash-layout").status_code == 200
+    assert client.get("/login").status_code == 200
+    assert client.get("/").status_code == 302  # to the sign-in page
+    assert client.get("/_dash-layout").status_code == 401
     assert not target.parent.exists()
 
 

@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from app import create_app
-from dashboard.config import Settings
 from layouts import ids
 from tests.app.dashcall import call, post
 
@@ -143,11 +141,17 @@ def test_forged_values_are_refused_before_any_query(
         assert "shell-error-alert" in body
 
 
-def test_database_failure_keeps_the_panel_and_names_the_last_good_time(tmp_path: Path) -> None:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'missing' / 'x.db'}", cache_type="NullCache"
-    )
-    client = create_app(settings).server.test_client()
+def test_database_failure_keeps_the_panel_and_names_the_last_good_time(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from dashboard.queries import queues
+
+    def down(*_args: Any, **_kwargs: Any) -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(queues, "recent_observations", down)
     response = call(
         client,
         [(CC.BOARD, "rowData"), (CC.BOARD_STATUS, "children"), (CC.BOARD_GOOD, "data")],

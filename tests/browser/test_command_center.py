@@ -29,6 +29,7 @@ from dashboard.figures.command_map import STALE_COLOR
 from dashboard.i18n import beijing_now
 from layouts import ids
 from tests.browser.seed_live import CONGESTED_PORT, FRESH_PORTS, STALE_PORTS, seed_live
+from tests.browser.signin import add_tester, start_signed_in
 
 pytestmark = pytest.mark.browser
 CC = ids.CommandCenter
@@ -149,6 +150,7 @@ def _click_map_port(dash_duo: Any, port: str) -> None:
 @pytest.fixture
 def live_app(sqlite_url: str, sqlite_engine: Engine) -> Iterator[Any]:
     seed_live(sqlite_engine, beijing_now())
+    add_tester(sqlite_engine)
     settings = Settings(
         database_url=sqlite_url, cache_type="SimpleCache", simulate=False, refresh_seconds=120
     )
@@ -158,7 +160,7 @@ def live_app(sqlite_url: str, sqlite_engine: Engine) -> Iterator[Any]:
 
 
 def test_cmd001_wall_mode(dash_duo: Any, live_app: Any) -> None:
-    dash_duo.start_server(live_app)
+    start_signed_in(dash_duo, live_app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/?wall=1")
     dash_duo.wait_for_text_to_equal(_sel(CC.VIEW_TITLE), "当前关区：全部关区", timeout=10)
     _wait_for_board(dash_duo)
@@ -177,7 +179,7 @@ def test_cmd001_wall_mode(dash_duo: Any, live_app: Any) -> None:
 
 
 def test_cmd002_click_port_opens_detail(dash_duo: Any, live_app: Any) -> None:
-    dash_duo.start_server(live_app)
+    start_signed_in(dash_duo, live_app)
     _wait_for_board(dash_duo)
 
     # on the queue board
@@ -199,7 +201,7 @@ def test_cmd002_click_port_opens_detail(dash_duo: Any, live_app: Any) -> None:
 
 
 def test_cmd003_rotation_moves_to_first_district(dash_duo: Any, live_app: Any) -> None:
-    dash_duo.start_server(live_app)
+    start_signed_in(dash_duo, live_app)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/?wall=1&rotate=10")
     dash_duo.wait_for_text_to_equal(_sel(CC.VIEW_TITLE), "当前关区：全部关区", timeout=10)
     _wait_for_board(dash_duo)
@@ -211,7 +213,7 @@ def test_cmd003_rotation_moves_to_first_district(dash_duo: Any, live_app: Any) -
 
 
 def test_cmd004_stale_district_greyed_and_alarm_listed(dash_duo: Any, live_app: Any) -> None:
-    dash_duo.start_server(live_app)
+    start_signed_in(dash_duo, live_app)
     _wait_for_board(dash_duo)
     dash_duo.wait_for_text_to_equal(_sel(CC.STALE_NOTE), "数据滞后关区（灰显）：石家庄", timeout=10)
 
@@ -239,7 +241,7 @@ def test_cmd004_stale_district_greyed_and_alarm_listed(dash_duo: Any, live_app: 
 
 
 def test_cmd005_map_follows_view(dash_duo: Any, live_app: Any) -> None:
-    dash_duo.start_server(live_app)
+    start_signed_in(dash_duo, live_app)
     _wait_for_board(dash_duo)
     until(lambda: set(_map_ports(dash_duo)) > BEIJING_PORTS, timeout=10)
     dash_duo.select_dcc_dropdown(_sel(CC.VIEW_SELECT), value="北京")

@@ -21,6 +21,7 @@ from dashboard.config import Settings
 from dashboard.i18n import beijing_now
 from layouts import ids
 from tests.app.seed import seed_feeds
+from tests.browser.signin import add_tester, start_signed_in
 
 pytestmark = pytest.mark.browser
 S, D = ids.Shell, ids.DataStatus
@@ -55,6 +56,7 @@ def _click(dash_duo: Any, selector: str) -> None:
 @pytest.fixture
 def app_on_seeded_db(sqlite_url: str, sqlite_engine: Engine) -> Any:
     seed_feeds(sqlite_engine, beijing_now(), bad_rows=7)
+    add_tester(sqlite_engine)
     settings = Settings(
         database_url=sqlite_url,
         cache_type="SimpleCache",
@@ -68,7 +70,7 @@ def app_on_seeded_db(sqlite_url: str, sqlite_engine: Engine) -> Any:
 
 
 def test_shell001_chinese_then_english(dash_duo: Any, app_on_seeded_db: Any) -> None:
-    dash_duo.start_server(app_on_seeded_db)
+    start_signed_in(dash_duo, app_on_seeded_db)
     dash_duo.wait_for_contains_text(_sel(S.FRESHNESS), "天津 · 25 分钟前", timeout=10)
     header = dash_duo.find_element(".shell-header").text
     assert "海关监管指挥平台" in header and "北京时间 (UTC+8)" in header
@@ -81,6 +83,7 @@ def test_shell001_chinese_then_english(dash_duo: Any, app_on_seeded_db: Any) -> 
         "应急处置",
         "企业服务",
         "数据状态",
+        "用户管理",
     ]
     dash_duo.wait_for_text_to_equal(".page-header h1", "指挥中心")
     clock_ok = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
@@ -97,6 +100,7 @@ def test_shell001_chinese_then_english(dash_duo: Any, app_on_seeded_db: Any) -> 
         "Emergency Response",
         "Enterprise Service",
         "Data Status",
+        "Users",
     ]
     dash_duo.wait_for_text_to_equal(".page-header h1", "Command Center")
     dash_duo.driver.refresh()
@@ -106,7 +110,7 @@ def test_shell001_chinese_then_english(dash_duo: Any, app_on_seeded_db: Any) -> 
 
 
 def test_shell002_data_status_batches_and_quarantine(dash_duo: Any, app_on_seeded_db: Any) -> None:
-    dash_duo.start_server(app_on_seeded_db)
+    start_signed_in(dash_duo, app_on_seeded_db)
     dash_duo.wait_for_contains_text(_sel(S.NAV), "数据状态")
     _click(dash_duo, f"{_sel(S.NAV)} a[href='/data']")
     dash_duo.wait_for_contains_text(_sel(D.BATCHES_GRID), "declarations_20261125.csv")

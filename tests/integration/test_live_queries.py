@@ -113,8 +113,15 @@ def test_hourly_counts_and_flows_equal_raw_aggregates(engine: Engine, loaded: pd
     assert flows.set_index(["declare_district", "port_district"])["declared_n"].to_dict() == (
         expected.to_dict()
     )
-    scoped = clearance.district_flows(engine, day.date(), ("0100",))
-    assert set(scoped["declare_district"]) == {"0100"}
+    scoped = clearance.district_flows(engine, day.date(), ("0100", "0200"))
+    both = expected[
+        expected.index.get_level_values(0).isin(["0100", "0200"])
+        & expected.index.get_level_values(1).isin(["0100", "0200"])
+    ]
+    assert scoped.set_index(["declare_district", "port_district"])["declared_n"].to_dict() == (
+        both.to_dict()
+    )
+    assert not both.empty
 
 
 def test_queue_queries_respect_window_and_scope(engine: Engine, loaded: pd.DataFrame) -> None:
