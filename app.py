@@ -46,7 +46,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     if settings.secret_key:
         server.config["SECRET_KEY"] = settings.secret_key
     else:  # sessions end on restart and differ per worker: set SECRET_KEY in production
-        log.warning("SECRET_KEY is not set; using a key that lasts only for this process")
+        log.warning(
+            "SECRET_KEY is not set: sessions end with this process and differ per worker "
+            "(python app.py keeps a demo key in its database instead)"
+        )
         server.config["SECRET_KEY"] = secrets.token_urlsafe(32)
     init_cache(server, settings)
     callbacks.install(server, settings)

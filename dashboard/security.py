@@ -163,13 +163,16 @@ class Security:
         self.prefix_pages = prefix_pages
         self.script_hashes = script_hashes
         self.render_login = render_login
-        self._csp: str | None = None
+        self._csp: tuple[tuple[str, ...], str] = ((), "")
 
     def csp(self) -> str:
-        """The CSP header value (computed once the app has registered its callbacks)."""
-        if self._csp is None:
-            self._csp = content_security_policy(self.script_hashes())
-        return self._csp
+        """The CSP header value. Dash adds inline scripts after start-up (Dash Pages
+        registers a clientside callback on the first request), so the hashes are taken
+        per response and the header is rebuilt only when they change."""
+        hashes = tuple(self.script_hashes())
+        if hashes != self._csp[0]:
+            self._csp = (hashes, content_security_policy(list(hashes)))
+        return self._csp[1]
 
 
 def install(

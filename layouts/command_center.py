@@ -178,18 +178,18 @@ def _board_columns(lang: str) -> list[dict[str, Any]]:
         {
             "field": "port",
             "headerName": t("col.port", lang),
-            "minWidth": 150,
-            "flex": 2.4,
+            "minWidth": 190,
+            "flex": 3,
             "wrapText": True,
             "autoHeight": True,
             "cellClass": "port-cell",
             "tooltipField": "port",
         },
-        {"field": "district", "headerName": t("col.district", lang), "minWidth": 70, "flex": 1},
+        {"field": "district", "headerName": t("col.district", lang), "minWidth": 110, "flex": 1},
         {
             "field": "status_label",
             "headerName": t("col.status", lang),
-            "minWidth": 70,
+            "minWidth": 100,
             "flex": 1,
             "cellClass": {"function": "'status-cell status-' + params.data.status"},
         },
@@ -204,8 +204,8 @@ def _board_columns(lang: str) -> list[dict[str, Any]]:
         {
             "field": "trend",
             "headerName": t("col.trend", lang),
-            "minWidth": 56,
-            "flex": 0.6,
+            "minWidth": 76,
+            "flex": 0.7,
             "tooltipField": "trend_label",
             "sortable": False,
         },
@@ -213,13 +213,13 @@ def _board_columns(lang: str) -> list[dict[str, Any]]:
             "field": "vehicles",
             "headerName": t("col.vehicles", lang),
             "type": "rightAligned",
-            "minWidth": 70,
+            "minWidth": 96,
             "flex": 1,
         },
         {
             "field": "lanes",
             "headerName": t("col.lanes", lang),
-            "minWidth": 64,
+            "minWidth": 80,
             "flex": 0.8,
             "sortable": False,
         },
@@ -232,11 +232,11 @@ def _board_columns(lang: str) -> list[dict[str, Any]]:
             "flex": 1.5,
             "sortable": False,
         },
-        {"field": "asof", "headerName": t("col.asof", lang), "minWidth": 90, "flex": 1.1},
+        {"field": "asof", "headerName": t("col.asof", lang), "minWidth": 120, "flex": 1.1},
         {
             "field": "method",
             "headerName": t("col.method", lang),
-            "minWidth": 90,
+            "minWidth": 120,
             "flex": 1.1,
             "tooltipField": "method",
         },
@@ -324,6 +324,55 @@ def layout(**query: Any) -> html.Div:
             _controls(options, lang),
         ],
     )
+    map_panel = section(
+        t("cc.map", lang),
+        dcc.Graph(
+            id=cc.MAP,
+            className="cc-map",
+            config={
+                "displaylogo": False,
+                "scrollZoom": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+            },
+        ),
+        panel_status(cc.MAP_STATUS),
+        note=t("cc.map.note", lang),
+    )
+    detail_panel = section(
+        t("cc.detail", lang),
+        html.Div(
+            id=cc.DETAIL_HEAD,
+            children=html.P(t("cc.detail.hint", lang), className="text-body-secondary"),
+        ),
+        dcc.Graph(
+            id=cc.DETAIL,
+            className="cc-detail",
+            figure=empty_figure(t("cc.detail.hint", lang)),
+            config={"displayModeBar": False},
+        ),
+        panel_status(cc.DETAIL_STATUS),
+    )
+    alarm_panel = section(
+        t("cc.alarms", lang),
+        html.Div(id=cc.ALARMS, className="alarm-feed"),
+        panel_status(cc.ALARMS_STATUS),
+    )
+    board_panel = section(
+        t("cc.board", lang),
+        grid(
+            cc.BOARD,
+            _board_columns(lang),
+            lang,
+            height=None,
+            row_id="port_id",
+            rowClassRules={"row-stale": "params.data.stale"},
+            tooltipShowDelay=300,
+            **({"theme": WALL_GRID_THEME} if options["wall"] else {}),
+        ),
+        panel_status(cc.BOARD_STATUS),
+        note=t("cc.board.note", lang),
+    )
+    # Map beside alarms and port detail; the queue board across the full width below.
     body = [
         html.Div(id=cc.STALE_NOTE, className="cc-stale-note"),
         section(
@@ -332,76 +381,8 @@ def layout(**query: Any) -> html.Div:
             panel_status(cc.KPIS_STATUS),
             note=t("cc.kpis.note", lang),
         ),
-        dbc.Row(
-            [
-                dbc.Col(
-                    section(
-                        t("cc.map", lang),
-                        dcc.Graph(
-                            id=cc.MAP,
-                            className="cc-map",
-                            config={
-                                "displaylogo": False,
-                                "scrollZoom": True,
-                                "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-                            },
-                        ),
-                        panel_status(cc.MAP_STATUS),
-                        note=t("cc.map.note", lang),
-                    ),
-                    lg=7,
-                ),
-                dbc.Col(
-                    section(
-                        t("cc.detail", lang),
-                        html.Div(
-                            id=cc.DETAIL_HEAD,
-                            children=html.P(
-                                t("cc.detail.hint", lang), className="text-body-secondary"
-                            ),
-                        ),
-                        dcc.Graph(
-                            id=cc.DETAIL,
-                            className="cc-detail",
-                            figure=empty_figure(t("cc.detail.hint", lang)),
-                            config={"displayModeBar": False},
-                        ),
-                        panel_status(cc.DETAIL_STATUS),
-                    ),
-                    lg=5,
-                ),
-            ]
-        ),
-        dbc.Row(
-            [
-                dbc.Col(
-                    section(
-                        t("cc.board", lang),
-                        grid(
-                            cc.BOARD,
-                            _board_columns(lang),
-                            lang,
-                            height=None,
-                            row_id="port_id",
-                            rowClassRules={"row-stale": "params.data.stale"},
-                            tooltipShowDelay=300,
-                            **({"theme": WALL_GRID_THEME} if options["wall"] else {}),
-                        ),
-                        panel_status(cc.BOARD_STATUS),
-                        note=t("cc.board.note", lang),
-                    ),
-                    lg=7,
-                ),
-                dbc.Col(
-                    section(
-                        t("cc.alarms", lang),
-                        html.Div(id=cc.ALARMS, className="alarm-feed"),
-                        panel_status(cc.ALARMS_STATUS),
-                    ),
-                    lg=5,
-                ),
-            ]
-        ),
+        dbc.Row([dbc.Col(map_panel, lg=7), dbc.Col([alarm_panel, detail_panel], lg=5)]),
+        board_panel,
     ]
     return html.Div(
         [*stores, head, *body],

@@ -256,12 +256,19 @@ def detail_figure(
     grid = "#2c3e52" if dark else "#e5e9ef"
     axis: dict[str, Any] = {"gridcolor": grid, "rangemode": "tozero", "zerolinecolor": grid}
     layout = base_layout(
-        margin={"l": 52, "r": 10, "t": 30, "b": 44},
+        margin={"l": 60, "r": 10, "t": 30, "b": 36},
         legend={"orientation": "h", "y": 1.1, "x": 0, "yanchor": "bottom"},
         hovermode="x unified",
-        xaxis={"type": "date", "anchor": "y2", "gridcolor": grid},
-        yaxis={**axis, "domain": [0.54, 1.0], "title": {"text": t("cc.detail.wait", lang)}},
-        yaxis2={**axis, "domain": [0.0, 0.46], "title": {"text": t("cc.detail.vehicles", lang)}},
+        xaxis={
+            "type": "date",
+            "anchor": "y2",
+            "gridcolor": grid,
+            "tickformat": "%H:%M",
+            "tickangle": 0,
+            "nticks": 8,
+        },
+        yaxis={**axis, "domain": [0.56, 1.0], "title": {"text": t("col.wait", lang)}},
+        yaxis2={**axis, "domain": [0.0, 0.44], "title": {"text": t("col.vehicles", lang)}},
         shapes=shapes,
         annotations=notes,
     )

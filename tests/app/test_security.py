@@ -323,3 +323,14 @@ def test_forged_payloads_never_leak_other_districts(
     )
     leaked = [m for m in _forbidden_markers(SCOPED[user]) if m in text]
     assert not leaked, (user, dep["output"], leaked)
+
+
+def test_csp_covers_every_inline_script_even_after_start_up(dash_app: Dash) -> None:
+    """Dash Pages adds an inline clientside script on the first request: the CSP sent with
+    a page must allow the scripts the page has, whatever the first request was."""
+    client = dash_app.server.test_client()
+    assert client.get("/healthz").status_code == 200  # first request: not a Dash route
+    assert sign_in(client, "admin", PASSWORD).status_code == 302
+    page = client.get("/")
+    csp = page.headers["Content-Security-Policy"]
+    assert dash_app.csp_hashes() and all(h in csp for h in dash_app.csp_hashes())
