@@ -5,8 +5,12 @@ headers, limits, health endpoints, and the district scope under forged callback 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,9 +18,15 @@ from dash import Dash
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Engine
 
+from app import create_app
+from dashboard import auth, tokens
+from dashboard.config import Settings
+from dashboard.i18n import beijing_now
 from dashboard.reference import load_reference
 from layouts import ids
+from tests import factories as f
 from tests.app.conftest import PASSWORD, USERS
 from tests.app.dashcall import post, sign_in
 
@@ -334,3 +344,47 @@ def test_csp_covers_every_inline_script_even_after_start_up(dash_app: Dash) -> N
     page = client.get("/")
     csp = page.headers["Content-Security-Policy"]
     assert dash_app.csp_hashes() and all(h in csp for h in dash_app.csp_hashes())
+
+
+def test_secure_cookies_behind_tls(
+    settings: Settings, seeded: object, sqlite_engine: Engine
+) -> None:
+    auth.add_user(sqlite_engine, "tls.user", "command", PASSWORD)
+    app = create_app(replace(settings, secure_cookies=True))
+    client = app.server.test_client()
+    page = client.get("/login", base_url="https://dash.example").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert token
+    response = client.post(
+        "/login",
+        base_url="https://dash.example",
+        data={"username": "tls.user", "password": PASSWORD, "csrf": token.group(1)},
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-cc_session=") and "Secure" in cookie and "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie and "Domain" not in cookie
+    app.server.extensions["dashboard.engine"].dispose()
+
+
+def test_ingest_api_through_the_app(dash_app: Dash, sqlite_engine: Engine) -> None:
+    token_id, secret = tokens.create_token(sqlite_engine, "0200", "test", "pytest")
+
+    def csv_of(office: str) -> str:
+        declared = beijing_now() - timedelta(hours=9)
+        rows = [f.declaration(900 + i, declared=declared, office=office) for i in range(3)]
+        body = io.StringIO()
+        writer = csv.DictWriter(body, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        return body.getvalue()
+
+    client = dash_app.server.test_client()  # no session: the token is the credential
+    url = "/api/v1/ingest/declarations?name=tj.csv"
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "text/csv"}
+    ok = client.post(url, data=csv_of("0202"), headers=headers)
+    assert ok.status_code == 200 and ok.get_json()["accepted"] == 3
+    assert client.post(url, data=csv_of("0202")).status_code == 401
+    foreign = csv_of("0101")  # lodged in Beijing: not Tianjin's to send
+    assert client.post(url, data=foreign, headers=headers).status_code == 403
+    tokens.revoke_token(sqlite_engine, token_id, "pytest")
+    assert client.post(url, data=csv_of("0202"), headers=headers).status_code == 401
