@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -44,7 +44,7 @@ __all__ = [
     "connect",
     "in_scope",
     "read_frame",
-    "read_windows",
+    "hour_keys",
     "scoped",
 ]
 
@@ -104,30 +104,19 @@ def read_frame(bind: Bind, statement: Executable, columns: list[str] | None = No
     return pd.DataFrame([tuple(r) for r in rows], columns=keys)
 
 
-def read_windows(
-    bind: Bind,
-    windows: list[tuple[datetime, datetime]],
-    statement: Callable[[datetime, datetime], Executable],
-    columns: list[str],
-) -> pd.DataFrame:
-    """Run `statement(start, end)` for each time window and stack the results.
+def hour_keys(windows: list[tuple[datetime, datetime]]) -> list[datetime]:
+    """Every whole hour in the `[start, end)` windows (starts on the hour), in order.
 
-    One range per statement keeps each one a plain index range scan (SQLite executes an
-    OR of several ranges far more slowly than the ranges one by one).
-
-    Args:
-        bind: Engine or Connection.
-        windows: `[start, end)` ranges, disjoint.
-        statement: builds the select for one window.
-        columns: column names (used when there is no row).
-
-    Returns:
-        The rows of every window, in window order.
+    Hourly rollups are keyed by the hour, so a statement can ask for exactly these keys
+    (`hour IN (...)`: one index lookup each, in one statement) instead of several ranges.
     """
-    with connect(bind) as conn:
-        parts = [read_frame(conn, statement(start, end), columns) for start, end in windows]
-    parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    hours: list[datetime] = []
+    for start, end in windows:
+        at = start.replace(minute=0, second=0, microsecond=0)
+        while at < end:
+            hours.append(at)
+            at += timedelta(hours=1)
+    return sorted(set(hours))
 
 
 class EngineProvider:

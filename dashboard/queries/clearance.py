@@ -10,13 +10,12 @@ the partial index on unreleased declarations, which holds only the small unrelea
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import func, literal, select
 
 from dashboard import schema
-from dashboard.queries import Bind, Scope, read_frame, read_windows, scoped
+from dashboard.queries import Bind, Scope, hour_keys, read_frame, scoped
 
 COUNT_MEASURES = ("declared_n", "released_n", "live_n")
 DAILY_MEASURES = ("declared_n", "inspected_n", "released_n", "live_n")
@@ -36,14 +35,11 @@ def hourly_counts(
         Columns hour, declare_district, declared_n, released_n, live_n.
     """
     r = schema.rollup_decl_hourly.c
-
-    def window(start: datetime, end: datetime) -> Select[Any]:
-        stmt = select(
-            r.hour, r.declare_district, *(func.sum(r[m]).label(m) for m in COUNT_MEASURES)
-        ).where(r.hour >= start, r.hour < end)
-        return scoped(stmt, r.declare_district, scope).group_by(r.hour, r.declare_district)
-
-    frame = read_windows(bind, windows, window, ["hour", "declare_district", *COUNT_MEASURES])
+    stmt = select(
+        r.hour, r.declare_district, *(func.sum(r[m]).label(m) for m in COUNT_MEASURES)
+    ).where(r.hour.in_(hour_keys(windows)))
+    stmt = scoped(stmt, r.declare_district, scope).group_by(r.hour, r.declare_district)
+    frame = read_frame(bind, stmt, ["hour", "declare_district", *COUNT_MEASURES])
     frame["hour"] = pd.to_datetime(frame["hour"])
     return frame
 

@@ -13,13 +13,12 @@ port's district for the rollup).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from dashboard import schema
-from dashboard.queries import Bind, Scope, in_scope, read_frame, read_windows, scoped
+from dashboard.queries import Bind, Scope, hour_keys, in_scope, read_frame, scoped
 
 OBS_COLUMNS = [
     "port_id",
@@ -85,16 +84,11 @@ def hourly(
     """
     r = schema.rollup_queue_hourly.c
     p = schema.ports.c
-
-    def window(start: datetime, end: datetime) -> Select[Any]:
-        stmt = select(*(r[name] for name in HOURLY_COLUMNS)).where(r.hour >= start, r.hour < end)
-        if port_id is not None:
-            stmt = stmt.where(r.port_id == port_id)
-        if scope is not None:
-            allowed = select(p.port_id).where(in_scope(p.district_code, scope))
-            stmt = stmt.where(r.port_id.in_(allowed))
-        return stmt.order_by(r.hour)
-
-    frame = read_windows(bind, windows, window, HOURLY_COLUMNS)
+    stmt = select(*(r[name] for name in HOURLY_COLUMNS)).where(r.hour.in_(hour_keys(windows)))
+    if port_id is not None:
+        stmt = stmt.where(r.port_id == port_id)
+    if scope is not None:
+        stmt = stmt.where(r.port_id.in_(select(p.port_id).where(in_scope(p.district_code, scope))))
+    frame = read_frame(bind, stmt.order_by(r.hour), HOURLY_COLUMNS)
     frame["hour"] = pd.to_datetime(frame["hour"])
     return frame
