@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -252,7 +253,8 @@ def map_figure(
                     "opacity": 0.4,
                 },
                 text=[
-                    f"<b>{label}</b> · {sev.get(s, s)}<br>{title}<br>{format_ts_short(r)}"
+                    # feed text: escaped, plotly would read tags in it
+                    f"<b>{label}</b> · {sev.get(s, s)}<br>{escape(title)}<br>{format_ts_short(r)}"
                     for s, title, r in zip(
                         inc["severity"], inc["title"].fillna(""), inc["reported_at"], strict=True
                     )

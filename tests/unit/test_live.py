@@ -248,3 +248,25 @@ def test_narrow_never_widens_the_scope() -> None:
     assert command.narrow(("0100", "0200"), "0200") == ("0200",)
     assert command.narrow(("0100",), "0200") == ()
     assert command.narrow(("0100",), None) == ("0100",)
+
+
+def test_feed_text_in_map_hover_is_escaped() -> None:
+    from dashboard.figures.command_map import BoundaryUrls, map_figure
+
+    hostile = '<a href="javascript:alert(1)">click</a><b>'
+    incidents = pd.DataFrame(
+        {
+            "incident_id": ["X"],
+            "district_code": ["0200"],
+            "port_id": ["TJ-XG"],
+            "severity": ["II"],
+            "title": [hostile],
+            "reported_at": pd.to_datetime(["2026-11-25 12:00"]),
+        }
+    )
+    board = port_board(pd.DataFrame([obs("TJ-XG", 5, 10, 10)]), PORTS, NOW, TH)
+    flows = pd.DataFrame(columns=["declare_district", "port_district", "declared_n"])
+    urls = BoundaryUrls("/geo/context.geojson", "/geo/focus.geojson", [])
+    fig = map_figure(board, incidents, flows, frozenset(), "en", urls=urls, districts=None)
+    hover = fig["data"][0]["text"][0]
+    assert "&lt;a href=&quot;javascript:alert(1)&quot;&gt;" in hover and "<a " not in hover
