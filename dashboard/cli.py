@@ -165,7 +165,9 @@ def _iso(value: datetime | None) -> str | None:
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     """Recompute all rollups from raw rows."""
-    rollups.rebuild(_engine(settings))
+    engine = _engine(settings)
+    rollups.rebuild(engine)
+    db.analyze(engine)
     print(json.dumps({"rebuilt": list(rollups.FEED_ROLLUPS)}))
     return 0
 

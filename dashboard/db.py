@@ -180,6 +180,17 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
                 yield conn
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the query planner's statistics after a bulk load.
+
+    A freshly filled PostgreSQL database has none until autovacuum gets to it, and plans
+    made without them can be ten times slower (e.g. `hour IN (...)` on a rollup read as a
+    scan); SQLite's `ANALYZE` does the same for its planner.
+    """
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+
+
 def ping(engine: Engine) -> bool:
     """True when the database answers a trivial query."""
     with engine.connect() as conn:

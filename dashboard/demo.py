@@ -137,6 +137,8 @@ def ensure_demo_data(
                 record_watermark(engine, b, seed, scale)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if until is None:
+        db.analyze(engine)  # planner statistics for the freshly filled tables
     progress(f"demo data loaded up to {now:%Y-%m-%d %H:%M} ... 100% ({rows:,} rows sent)")
 
 
