@@ -1,0 +1,33 @@
+"""The Command Center benchmark harness runs end to end on a small seeded database: every
+replayed callback answers 200 with data, and a JSON line is recorded per scenario. This
+checks the harness, not timings (timings are recorded by hand in bench/README.md)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from dashboard.i18n import beijing_now
+from tests.browser.seed_live import seed_live
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "command_center_bench.py"
+
+
+def test_command_center_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: Path) -> None:
+    seed_live(sqlite_engine, beijing_now())
+    spec = importlib.util.spec_from_file_location("command_center_bench", BENCH)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["command_center_bench"] = bench
+    spec.loader.exec_module(bench)
+    out = tmp_path / "results.jsonl"
+    rc = bench.main(["--database-url", sqlite_url, "--reps", "2", "--out", str(out)])
+    assert rc == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    callbacks = {line.get("callback") for line in lines}
+    assert {"refresh_kpis", "refresh_map", "refresh_board", "refresh_alarms"} <= callbacks
+    assert len(lines) >= 10
