@@ -71,8 +71,13 @@ def is_wall(config: Any) -> bool:
 
 
 def _context(view: Any) -> tuple[Scope, Thresholds]:
+    """The districts to query for a view, and the thresholds. A view of a district outside
+    the user's scope is refused (it could only come from a forged request)."""
     cfg = callbacks.settings()
-    return command.narrow(callbacks.scope(), valid_view(view)), Thresholds.from_settings(cfg)
+    district, scope = valid_view(view), callbacks.scope()
+    if district is not None and scope is not None and district not in scope:
+        raise InvalidInput("view")
+    return command.narrow(scope, district), Thresholds.from_settings(cfg)
 
 
 def _guarded(build: Callable[[], tuple[Any, ...]], n: int, good: Any, lang: str) -> tuple[Any, ...]:
@@ -194,6 +199,8 @@ def refresh_detail(
     if port_id is None:
         raise PreventUpdate
     scope, _th = _context(view)
+    if scope is not None and load_reference().port_district()[port_id] not in scope:
+        raise InvalidInput("port")
     cfg = callbacks.settings()
 
     def build() -> tuple[Any, ...]:

@@ -316,7 +316,10 @@ def test_every_callback_with_every_view_keeps_to_the_scope(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    derandomize=True,  # the same examples every run: CI must not depend on luck
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
 def test_forged_payloads_never_leak_other_districts(
