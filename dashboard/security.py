@@ -398,8 +398,11 @@ def _readyz(sec: Security) -> Response:
         checks["database"] = "down"
     ok = checks["database"] == "ok"
     checks["cache"] = _cache_state()
-    checks["secret_key"] = "configured" if sec.settings.secret_key else "missing"
-    if not sec.settings.secret_key and not flask.current_app.config.get("DEMO_SECRET"):
+    demo_key = bool(flask.current_app.config.get("DEMO_SECRET"))
+    checks["secret_key"] = (
+        "configured" if sec.settings.secret_key else "demo" if demo_key else "missing"
+    )
+    if checks["secret_key"] == "missing":
         ok = False
     response = flask.jsonify({"status": "ready" if ok else "not ready", **checks})
     response.status_code = 200 if ok else 503

@@ -391,3 +391,10 @@ def test_ingest_api_through_the_app(dash_app: Dash, sqlite_engine: Engine) -> No
     assert client.post(url, data=foreign, headers=headers).status_code == 403
     tokens.revoke_token(sqlite_engine, token_id, "pytest")
     assert client.post(url, data=csv_of("0202"), headers=headers).status_code == 401
+
+
+def test_readyz_needs_a_secret_key(settings: Settings, seeded: object) -> None:
+    app = create_app(replace(settings, secret_key=""))
+    response = app.server.test_client().get("/readyz")
+    assert response.status_code == 503 and response.get_json()["secret_key"] == "missing"
+    app.server.extensions["dashboard.engine"].dispose()
