@@ -59,6 +59,20 @@
     return window.dash_clientside.no_update;
   }
 
+  // A session that ended (sign-out elsewhere, timeout, disabled account) makes Dash's
+  // requests answer 401: go to the sign-in page instead of freezing old numbers on screen.
+  var plainFetch = window.fetch;
+  window.fetch = function (resource) {
+    var url = typeof resource === "string" ? resource : (resource && resource.url) || "";
+    return plainFetch.apply(this, arguments).then(function (response) {
+      if (response.status === 401 && url.indexOf("_dash-") >= 0) {
+        var here = window.location.pathname + window.location.search;
+        window.location.assign("/login?next=" + encodeURIComponent(here));
+      }
+      return response;
+    });
+  };
+
   // Pause the live refresh while the tab is hidden; resume when it is shown again.
   document.addEventListener("visibilitychange", function () {
     var dc = window.dash_clientside;

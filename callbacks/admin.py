@@ -21,10 +21,17 @@ from layouts import ids
 A = ids.Admin
 
 
+def _require_admin() -> None:
+    """Defence in depth: the middleware already refuses these callbacks to other roles."""
+    if not current_user.is_authenticated or not current_user.can_open("admin"):
+        raise PreventUpdate
+
+
 def user_rows(
     _version: Any, _n: Any, lang: Any
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Users and the latest audit events as grid rows."""
+    _require_admin()
     lang = normalise_lang(lang)
     engine = callbacks.engine()
     names = district_names(lang)
@@ -66,6 +73,7 @@ def add_user(
     lang: Any,
 ) -> tuple[str, Any, Any]:
     """Add a user from the form; the password field is cleared either way."""
+    _require_admin()
     lang = normalise_lang(lang)
     if not all(isinstance(v, str) for v in (name, role, password)):
         return t("admin.incomplete", lang), no_update, ""
@@ -91,6 +99,7 @@ def add_user(
 
 def change_active(_off: Any, _on: Any, selected: Any, version: Any, lang: Any) -> tuple[str, Any]:
     """Disable or enable the selected user (never oneself)."""
+    _require_admin()
     lang = normalise_lang(lang)
     if not isinstance(selected, list) or len(selected) != 1 or not isinstance(selected[0], dict):
         return t("admin.select", lang), no_update

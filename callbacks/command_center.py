@@ -17,9 +17,11 @@ from typing import Any
 import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, get_relative_path, html, no_update
 from dash.exceptions import PreventUpdate
+from flask_login import current_user
 
 import callbacks
-from dashboard import command, geo
+from dashboard import auth, command, geo
+from dashboard.figures import empty_figure
 from dashboard.figures.command import (
     alarm_items,
     board_rows,
@@ -43,7 +45,22 @@ BOUNDARY_SETS = ("context", "focus")
 
 
 class InvalidInput(ValueError):
-    """A value from the browser that is not on its allow-list."""
+    """A value from the browser that is not on its allow-list (audited when raised)."""
+
+    def __init__(self, what: str) -> None:
+        """Record the refusal in the audit log, then raise with `what` as the message."""
+        super().__init__(what)
+        refuse(what)
+
+
+def refuse(what: str) -> None:
+    """Audit a refused callback value (who, which input)."""
+    user = getattr(current_user, "username", "-")
+    try:
+        auth.audit(callbacks.engine(), user, "authz", "denied", target=f"input:{what}",
+                   ip=flask.request.remote_addr or "-")  # fmt: skip
+    except QUERY_ERRORS:
+        logger.warning("could not audit a refused %s value", what)
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -198,9 +215,18 @@ def refresh_detail(
     port_id = valid_port(port)
     if port_id is None:
         raise PreventUpdate
-    scope, _th = _context(view)
-    if scope is not None and load_reference().port_district()[port_id] not in scope:
+    user_scope = callbacks.scope()
+    district = load_reference().port_district()[port_id]
+    if user_scope is not None and district not in user_scope:
         raise InvalidInput("port")
+    scope, _th = _context(view)
+    if scope is not None and district not in scope:  # a port picked before the view moved on
+        return (
+            detail_head(None, [], lang),
+            empty_figure(t("cc.detail.hint", lang)),
+            no_update,
+            no_update,
+        )
     cfg = callbacks.settings()
 
     def build() -> tuple[Any, ...]:

@@ -402,10 +402,19 @@ _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 def load_session(
-    engine: Engine, session_hash: str, *, idle_minutes: int, absolute_hours: int
+    engine: Engine,
+    session_hash: str,
+    *,
+    idle_minutes: int,
+    absolute_hours: int,
+    activity: bool = True,
 ) -> User | None:
     """The user of a live session, or None when it ended, timed out or the user is
-    disabled (a timed-out session is ended at the server as it is found)."""
+    disabled (a timed-out session is ended at the server as it is found).
+
+    `activity=False` (a page's own timed refresh, not the person) checks the session
+    without counting as activity, so an unattended desk still times out when idle.
+    """
     s, u = schema.user_sessions.c, schema.users.c
     stmt = (
         select(schema.users, s.created_at.label("s_created"), s.last_seen, s.ended_at)
@@ -426,7 +435,7 @@ def load_session(
     if reason:
         end_session(engine, session_hash, reason, actor=row.username)
         return None
-    if (now - seen).total_seconds() >= TOUCH_SECONDS:
+    if activity and (now - seen).total_seconds() >= TOUCH_SECONDS:
         with db.write_transaction(engine) as conn:
             conn.execute(
                 update(schema.user_sessions)

@@ -394,12 +394,17 @@ def kpis(inputs: KpiInputs, now: datetime) -> list[Kpi]:
     return out
 
 
+MIN_RELEASES_FOR_P90 = 30  # fewer releases (early in the day) say nothing about a p90
+
+
 def district_p90(hist: pd.DataFrame, day: date) -> dict[str, float]:
-    """p90 overall clearance hours of each declaring district for releases on `day`."""
+    """p90 overall clearance hours of each declaring district for releases on `day`
+    (districts with fewer than `MIN_RELEASES_FOR_P90` releases so far are left out)."""
     rows = hist[hist["day"] == pd.Timestamp(day)]
     return {
         str(code): percentile_from_histogram(g["bucket"], g["overall_n"], 0.9)
         for code, g in rows.groupby("declare_district")
+        if g["overall_n"].sum() >= MIN_RELEASES_FOR_P90
     }
 
 

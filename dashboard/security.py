@@ -29,7 +29,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import flask
 from flask_limiter import Limiter
@@ -57,6 +57,8 @@ PUBLIC_PREFIXES = (
     "/api/v1/ingest/",
 )
 CALLBACK_PATH = "/_dash-update-component"
+FORM_PATHS = ("/login", "/logout")  # the only POSTs that are not callbacks (besides the API)
+WALL_CONFIG_ID = "cc-config-store"  # layouts.ids.CommandCenter.CONFIG (a test checks it)
 DATA_PATHS = (CALLBACK_PATH, "/_dash-layout", "/_dash-dependencies", "/api/", "/geo/")
 CSRF_KEY = "csrf"
 SESSION_GRACE_SECONDS = 300  # how long a validated session survives a database outage
@@ -108,6 +110,23 @@ def callback_page(body: Any, prefix_pages: Mapping[str, str]) -> str | None:
     if len(pages) > 1:
         return None
     return pages.pop() if pages else ("*" if found else None)
+
+
+def background_poll(body: Any) -> bool:
+    """True for a callback fired only by a page's refresh timer (not by the person), except
+    on a wall screen (`wall` in the Command Center's config), which is meant to run
+    unattended for the whole session."""
+    if not isinstance(body, dict) or not isinstance(body.get("changedPropIds"), list):
+        return False
+    changed = body["changedPropIds"]
+    if not changed or not all(str(c).endswith(".n_intervals") for c in changed):
+        return False
+    for item in body.get("state") or []:
+        if isinstance(item, dict) and item.get("id") == "cc-config-store":
+            value = item.get("value")
+            if isinstance(value, dict) and value.get("wall") is True:
+                return False
+    return True
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
@@ -254,6 +273,7 @@ def _load_user(sec: Security, session_hash: str) -> auth.User | None:
             session_hash,
             idle_minutes=settings.session_idle_minutes,
             absolute_hours=settings.session_absolute_hours,
+            activity=not background_poll(flask.request.get_json(silent=True)),
         )
     except QUERY_ERRORS:
         log.warning("session check: database unreachable; using the last validation")
@@ -283,9 +303,11 @@ def _guard(sec: Security) -> Response | None:
     if not current_user.is_authenticated:
         if _wants_page(request):
             target = request.full_path if request.query_string else request.path
-            return flask.redirect(f"/login?next={flask.request.root_path}{target}", 302)
+            return flask.redirect("/login?next=" + quote(request.root_path + target), 302)
         return _error(401, "sign-in required")
-    if request.path == CALLBACK_PATH:
+    if request.method == "POST" and request.path not in FORM_PATHS:
+        # Every other POST is a callback, whatever path prefix Dash serves it under: it is
+        # authorised by the page its outputs belong to (anything else: no page, refused).
         page = callback_page(request.get_json(silent=True), sec.prefix_pages)
         if page is None or (page != "*" and not current_user.can_open(page)):
             auth.audit(
@@ -404,7 +426,11 @@ def _readyz(sec: Security) -> Response:
     )
     if checks["secret_key"] == "missing":
         ok = False
-    response = flask.jsonify({"status": "ready" if ok else "not ready", **checks})
+    # Anonymous callers (load balancers) learn only the verdict; people signed in, the details.
+    body = {"status": "ready" if ok else "not ready"}
+    if current_user.is_authenticated:
+        body.update(checks)
+    response = flask.jsonify(body)
     response.status_code = 200 if ok else 503
     return response
 

@@ -120,6 +120,19 @@ def test_port_detail_names_the_port(client: FlaskClient) -> None:
     assert names == {"Last 24 h", "Same hours last week"}
 
 
+def test_port_outside_a_new_view_clears_the_detail_without_an_error(client: FlaskClient) -> None:
+    response = _panel(
+        client,
+        [(CC.DETAIL_HEAD, "children"), (CC.DETAIL, "figure")],
+        CC.DETAIL_STATUS,
+        CC.DETAIL_GOOD,
+        [REFRESH, (CC.PORT, "data", "TJ-XG"), (CC.VIEW, "data", "0100")],
+        [(S.LANG, "data", "en"), (CC.CONFIG, "data", {}), (CC.DETAIL_GOOD, "data", None)],
+    )
+    head = json.dumps(response[CC.DETAIL_HEAD]["children"])
+    assert "Click a port" in head and "Xingang" not in head
+
+
 @pytest.mark.parametrize(
     ("view", "port"),
     [("'; DROP TABLE declarations; --", "TJ-XG"), ("all", "../../etc"), (["0200"], "TJ-XG")],

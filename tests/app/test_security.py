@@ -18,7 +18,7 @@ from dash import Dash
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from app import create_app
 from dashboard import auth, tokens
@@ -232,10 +232,61 @@ def test_security_headers(client: FlaskClient) -> None:
 def test_health_endpoints(dash_app: Dash) -> None:
     client = dash_app.server.test_client()
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    ready = client.get("/readyz")
+    assert client.get("/readyz").get_json() == {"status": "ready"}  # anonymous: verdict only
+    ready = _client(dash_app, "command").get("/readyz")
     body = ready.get_json()
     assert ready.status_code == 200 and body["database"] == "ok" and body["cache"] == "ok"
     assert body["newest_data_age_minutes"] is not None
+
+
+def test_callbacks_under_a_path_prefix_are_authorised_too(
+    settings: Settings, seeded: object, sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dash serves its routes under DASH_URL_BASE_PATHNAME: the role check must follow."""
+    monkeypatch.setenv("DASH_URL_BASE_PATHNAME", "/cc/")
+    auth.add_user(sqlite_engine, "bj.view", "analyst", PASSWORD, districts="0100")
+    app = create_app(settings)
+    client = app.server.test_client()
+    assert sign_in(client, "bj.view", PASSWORD).status_code == 302
+    outputs, inputs, state, _ = CALLBACKS["users"]
+    body = {
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+        "changedPropIds": [],
+    }
+    for path in ("/_dash-update-component", "/cc/_dash-update-component", "/x/y"):
+        assert client.post(path, json=body).status_code == 403, path
+    app.server.extensions["dashboard.engine"].dispose()
+
+
+def test_timed_refreshes_do_not_keep_an_idle_desk_signed_in(
+    dash_app: Dash, sqlite_engine: Engine
+) -> None:
+    from sqlalchemy import update
+
+    from dashboard import schema
+    from dashboard.security import WALL_CONFIG_ID
+
+    assert WALL_CONFIG_ID == CC.CONFIG
+    client = _client(dash_app, "command")
+    outputs, inputs, state, _ = CALLBACKS["shell badges"]
+    with sqlite_engine.begin() as conn:  # 29 minutes without the person doing anything
+        conn.execute(
+            update(schema.user_sessions).values(last_seen=beijing_now() - timedelta(minutes=29))
+        )
+    body = {
+        "output": f"{outputs[0][0]}.{outputs[0][1]}",
+        "outputs": {"id": outputs[0][0], "property": outputs[0][1]},
+        "inputs": [{"id": i, "property": p, "value": v} for i, p, v in inputs],
+        "state": [{"id": i, "property": p, "value": v} for i, p, v in state],
+        "changedPropIds": [f"{S.REFRESH_INTERVAL}.n_intervals"],  # fired by the timer only
+    }
+    assert client.post("/_dash-update-component", json=body).status_code == 200
+    with sqlite_engine.begin() as conn:
+        seen = conn.execute(select(schema.user_sessions.c.last_seen)).scalar_one()
+    assert beijing_now() - seen >= timedelta(minutes=28)  # not counted as activity
 
 
 # --- district scope under forged payloads ----------------------------------------------------
@@ -396,5 +447,5 @@ def test_ingest_api_through_the_app(dash_app: Dash, sqlite_engine: Engine) -> No
 def test_readyz_needs_a_secret_key(settings: Settings, seeded: object) -> None:
     app = create_app(replace(settings, secret_key=""))
     response = app.server.test_client().get("/readyz")
-    assert response.status_code == 503 and response.get_json()["secret_key"] == "missing"
+    assert response.status_code == 503 and response.get_json() == {"status": "not ready"}
     app.server.extensions["dashboard.engine"].dispose()
