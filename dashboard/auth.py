@@ -4,9 +4,11 @@
   manages users. A user may be limited to some districts (`User.scope`); queries apply it.
 - Passwords are stored as scrypt hashes (werkzeug); at least `MIN_PASSWORD` characters,
   not containing the user name, not one of the commonest passwords.
-- Sign-in failures are counted per user name in the audit log (shared by every worker):
-  after `MAX_FAILURES` within `LOCKOUT_MINUTES` the account is locked for that long, even
-  for the right password.
+- Sign-in failures are counted per user name and client address in the audit log (shared
+  by every worker): after `MAX_FAILURES` within `LOCKOUT_MINUTES` the account is locked
+  for that address for that long, even for the right password. Keying by address keeps a
+  stranger from locking a colleague (or a wall screen) out; the per-address rate limit on
+  the sign-in form bounds guessing from many names.
 - Sessions live in the database: the browser holds a random token, the table its SHA-256.
   Logout, disabling the user, the idle timeout and the absolute timeout end a session at
   the server.
@@ -70,7 +72,7 @@ class User:
     role: str
     districts: tuple[str, ...]  # () = every district
     active: bool = True
-    session_hash: str = ""
+    session_token: str = ""  # the browser's secret; the table holds only its SHA-256
 
     @property
     def scope(self) -> tuple[str, ...] | None:
@@ -106,8 +108,8 @@ class User:
         return False
 
     def get_id(self) -> str:
-        """The session token hash (flask-login keeps it in the signed cookie)."""
-        return self.session_hash
+        """The session token (flask-login keeps it in the signed cookie)."""
+        return self.session_token
 
 
 def utcnow() -> datetime:
@@ -204,7 +206,7 @@ def audit_events(engine: Engine, limit: int = 200, action: str | None = None) ->
 
 
 # --- users -----------------------------------------------------------------------------------
-def _user(row: Any, session_hash: str = "") -> User:
+def _user(row: Any, session_token: str = "") -> User:
     districts = tuple(d for d in (row.districts or "").split(";") if d)
     return User(
         user_id=int(row.user_id),
@@ -213,7 +215,7 @@ def _user(row: Any, session_hash: str = "") -> User:
         role=row.role,
         districts=districts,
         active=bool(row.active),
-        session_hash=session_hash,
+        session_token=session_token,
     )
 
 
@@ -343,8 +345,8 @@ def count_users(engine: Engine) -> int:
 
 
 # --- sign-in and sessions --------------------------------------------------------------------
-def failures_since(engine: Engine, username: str, since_utc: datetime) -> int:
-    """Failed sign-ins for `username` since a UTC time (from the audit log)."""
+def failures_since(engine: Engine, username: str, since_utc: datetime, ip: str = "") -> int:
+    """Failed sign-ins for `username` from address `ip` since a UTC time (audit log)."""
     a = schema.audit_log.c
     stmt = (
         select(func.count())
@@ -353,6 +355,7 @@ def failures_since(engine: Engine, username: str, since_utc: datetime) -> int:
             a.action == "login",
             a.outcome == "failure",
             a.target == clean(username, 120),
+            a.ip == clean(ip, 64),
             a.at_utc >= since_utc,
         )
     )
@@ -372,7 +375,7 @@ def authenticate(engine: Engine, username: str, password: str, *, ip: str = "") 
     """
     username = username.strip().lower()[:64]
     window = utcnow() - timedelta(minutes=LOCKOUT_MINUTES)
-    if failures_since(engine, username, window) >= MAX_FAILURES:
+    if failures_since(engine, username, window, ip) >= MAX_FAILURES:
         audit(engine, username, "login", "locked", target=username, ip=ip)
         raise AuthError(f"too many failed sign-ins; try again in {LOCKOUT_MINUTES} minutes")
     u = schema.users.c
@@ -395,7 +398,7 @@ def authenticate(engine: Engine, username: str, password: str, *, ip: str = "") 
             )
         )
         audit(conn, username, "login", "ok", target=username, ip=ip)
-    return _user(row, token_hash(token)), token
+    return _user(row, token), token
 
 
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
@@ -403,7 +406,7 @@ _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 def load_session(
     engine: Engine,
-    session_hash: str,
+    token: str,
     *,
     idle_minutes: int,
     absolute_hours: int,
@@ -416,6 +419,7 @@ def load_session(
     without counting as activity, so an unattended desk still times out when idle.
     """
     s, u = schema.user_sessions.c, schema.users.c
+    session_hash = token_hash(token)
     stmt = (
         select(schema.users, s.created_at.label("s_created"), s.last_seen, s.ended_at)
         .join_from(schema.user_sessions, schema.users, u.user_id == s.user_id)
@@ -433,7 +437,7 @@ def load_session(
     elif now - created > timedelta(hours=absolute_hours):
         reason = "absolute"
     if reason:
-        end_session(engine, session_hash, reason, actor=row.username)
+        end_session(engine, token, reason, actor=row.username)
         return None
     if activity and (now - seen).total_seconds() >= TOUCH_SECONDS:
         with db.write_transaction(engine) as conn:
@@ -442,14 +446,13 @@ def load_session(
                 .where(s.session_hash == session_hash)
                 .values(last_seen=now)
             )
-    return _user(row, session_hash)
+    return _user(row, token)
 
 
-def end_session(
-    engine: Engine, session_hash: str, reason: str, *, actor: str = "", ip: str = ""
-) -> None:
+def end_session(engine: Engine, token: str, reason: str, *, actor: str = "", ip: str = "") -> None:
     """End one session at the server (logout, timeout)."""
     s = schema.user_sessions.c
+    session_hash = token_hash(token)
     with db.write_transaction(engine) as conn:
         conn.execute(
             update(schema.user_sessions)

@@ -235,8 +235,8 @@ def install(
     manager.session_protection = None  # sessions are checked at the server instead
 
     @manager.user_loader
-    def load(session_hash: str) -> auth.User | None:
-        return _load_user(sec, session_hash)
+    def load(token: str) -> auth.User | None:
+        return _load_user(sec, token)
 
     limiter = Limiter(
         get_remote_address,
@@ -257,11 +257,11 @@ def install(
     return limiter
 
 
-def _session_key(session_hash: str) -> str:
-    return "session:" + session_hash
+def _session_key(token: str) -> str:
+    return "session:" + auth.token_hash(token)  # never the secret itself in the cache
 
 
-def _load_user(sec: Security, session_hash: str) -> auth.User | None:
+def _load_user(sec: Security, token: str) -> auth.User | None:
     """The session's user, checked in the database on every request. While the database
     cannot be reached, a session validated in the last few minutes stays valid (from the
     cache), so panels can say that their queries fail instead of the page signing out;
@@ -270,19 +270,19 @@ def _load_user(sec: Security, session_hash: str) -> auth.User | None:
     try:
         user = auth.load_session(
             sec.engine(),
-            session_hash,
+            token,
             idle_minutes=settings.session_idle_minutes,
             absolute_hours=settings.session_absolute_hours,
             activity=not background_poll(flask.request.get_json(silent=True)),
         )
     except QUERY_ERRORS:
         log.warning("session check: database unreachable; using the last validation")
-        cached = cache.get(_session_key(session_hash))
+        cached = cache.get(_session_key(token))
         return cached if isinstance(cached, auth.User) else None
     if user is None:
-        cache.delete(_session_key(session_hash))
+        cache.delete(_session_key(token))
     else:
-        cache.set(_session_key(session_hash), user, timeout=SESSION_GRACE_SECONDS)
+        cache.set(_session_key(token), user, timeout=SESSION_GRACE_SECONDS)
     return user
 
 
@@ -386,7 +386,7 @@ def _logout(sec: Security) -> Response:
     if current_user.is_authenticated and check_csrf_form():
         auth.end_session(
             sec.engine(),
-            current_user.session_hash,
+            current_user.session_token,
             "logout",
             actor=current_user.username,
             ip=client_ip(),

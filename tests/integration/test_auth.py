@@ -56,10 +56,10 @@ def test_sign_in_session_and_logout(engine: Engine) -> None:
     with engine.connect() as conn:
         hashes = conn.execute(select(schema.user_sessions.c.session_hash)).scalars().all()
     assert hashes == [auth.token_hash(token)] and token not in hashes  # only the hash at rest
-    loaded = auth.load_session(engine, user.session_hash, idle_minutes=30, absolute_hours=12)
+    loaded = auth.load_session(engine, user.session_token, idle_minutes=30, absolute_hours=12)
     assert loaded is not None and loaded.username == "ops.li"
-    auth.end_session(engine, user.session_hash, "logout", actor="ops.li")
-    assert auth.load_session(engine, user.session_hash, idle_minutes=30, absolute_hours=12) is None
+    auth.end_session(engine, user.session_token, "logout", actor="ops.li")
+    assert auth.load_session(engine, user.session_token, idle_minutes=30, absolute_hours=12) is None
     actions = list(auth.audit_events(engine)["action"])
     assert actions[:2] == ["logout", "login"]
 
@@ -82,13 +82,13 @@ def test_disable_and_password_change_end_sessions(engine: Engine) -> None:
     _add(engine)
     user, _ = auth.authenticate(engine, "ops.li", PASSWORD)
     auth.set_active(engine, "ops.li", False, actor="boss")
-    assert auth.load_session(engine, user.session_hash, idle_minutes=30, absolute_hours=12) is None
+    assert auth.load_session(engine, user.session_token, idle_minutes=30, absolute_hours=12) is None
     with pytest.raises(auth.AuthError, match="disabled"):
         auth.authenticate(engine, "ops.li", PASSWORD)
     auth.set_active(engine, "ops.li", True, actor="boss")
     user, _ = auth.authenticate(engine, "ops.li", PASSWORD)
     auth.set_password(engine, "ops.li", "a brand new passphrase", actor="ops.li")
-    assert auth.load_session(engine, user.session_hash, idle_minutes=30, absolute_hours=12) is None
+    assert auth.load_session(engine, user.session_token, idle_minutes=30, absolute_hours=12) is None
     with pytest.raises(auth.AuthError, match="no user"):
         auth.set_active(engine, "ghost", False)
 
@@ -105,12 +105,14 @@ def test_idle_and_absolute_timeouts_end_the_session_at_the_server(
     with engine.begin() as conn:
         conn.execute(
             update(schema.user_sessions)
-            .where(s.session_hash == user.session_hash)
+            .where(s.session_hash == auth.token_hash(user.session_token))
             .values({column: beijing_now() - timedelta(minutes=back)})
         )
-    assert auth.load_session(engine, user.session_hash, idle_minutes=30, absolute_hours=12) is None
+    assert auth.load_session(engine, user.session_token, idle_minutes=30, absolute_hours=12) is None
     with engine.connect() as conn:
-        ended = conn.execute(select(s.end_reason).where(s.session_hash == user.session_hash))
+        ended = conn.execute(
+            select(s.end_reason).where(s.session_hash == auth.token_hash(user.session_token))
+        )
         assert ended.scalar_one() == reason
 
 
@@ -119,3 +121,14 @@ def test_audit_lines_cannot_be_split(engine: Engine) -> None:
         auth.authenticate(engine, "evil\r\nadmin login ok", "whatever-whatever")
     row = auth.audit_events(engine).iloc[0]
     assert "\n" not in row["actor"] and "\r" not in row["target"]
+
+
+def test_lock_out_is_per_address(engine: Engine) -> None:
+    _add(engine)
+    for _ in range(auth.MAX_FAILURES):
+        with pytest.raises(auth.AuthError):
+            auth.authenticate(engine, "ops.li", "guessing, guessing", ip="203.0.113.9")
+    with pytest.raises(auth.AuthError, match="too many"):
+        auth.authenticate(engine, "ops.li", PASSWORD, ip="203.0.113.9")
+    user, _ = auth.authenticate(engine, "ops.li", PASSWORD, ip="10.1.2.3")  # the colleague
+    assert user.username == "ops.li"
