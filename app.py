@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         update_title=None,
         on_error=shell.on_callback_error,
     )
-    register_pages()
+    register_pages(settings.refresh_seconds)
     app.layout = lambda: shell_layout.layout(settings.refresh_seconds)
     for module in (shell, command_center, data_status, admin):
         module.register(app)

@@ -14,7 +14,7 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 import callbacks
-from dashboard import auth
+from dashboard import audit, auth
 from dashboard.i18n import district_names, format_ts, normalise_lang, t
 from layouts import ids
 
@@ -47,8 +47,8 @@ def user_rows(
         }
         for r in auth.list_users(engine).itertuples(index=False)
     ]
-    events = auth.audit_events(engine, limit=100)
-    audit = [
+    events = audit.audit_events(engine, limit=100)
+    trail = [
         {
             "at_utc": format_ts(r.at_utc),
             "actor": r.actor,
@@ -59,7 +59,7 @@ def user_rows(
         }
         for r in events.itertuples(index=False)
     ]
-    return users, audit
+    return users, trail
 
 
 def add_user(

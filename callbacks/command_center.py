@@ -20,7 +20,7 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 import callbacks
-from dashboard import auth, command, geo
+from dashboard import audit, command, geo
 from dashboard.figures import empty_figure
 from dashboard.figures.command import (
     alarm_items,
@@ -45,22 +45,18 @@ BOUNDARY_SETS = ("context", "focus")
 
 
 class InvalidInput(ValueError):
-    """A value from the browser that is not on its allow-list (audited when raised)."""
-
-    def __init__(self, what: str) -> None:
-        """Record the refusal in the audit log, then raise with `what` as the message."""
-        super().__init__(what)
-        refuse(what)
+    """A value from the browser that is not on its allow-list."""
 
 
-def refuse(what: str) -> None:
-    """Audit a refused callback value (who, which input)."""
+def refused(what: str) -> InvalidInput:
+    """Audit a refused callback value (who, which input) and return the error to raise."""
     user = getattr(current_user, "username", "-")
     try:
-        auth.audit(callbacks.engine(), user, "authz", "denied", target=f"input:{what}",
+        audit.audit(callbacks.engine(), user, "authz", "denied", target=f"input:{what}",
                    ip=flask.request.remote_addr or "-")  # fmt: skip
     except QUERY_ERRORS:
         logger.warning("could not audit a refused %s value", what)
+    return InvalidInput(what)
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -70,7 +66,7 @@ def valid_view(value: Any) -> str | None:
         return None
     if isinstance(value, str) and value in load_reference().code_set("district"):
         return value
-    raise InvalidInput("view")
+    raise refused("view")
 
 
 def valid_port(value: Any) -> str | None:
@@ -79,7 +75,7 @@ def valid_port(value: Any) -> str | None:
         return None
     if isinstance(value, str) and value in load_reference().code_set("port"):
         return value
-    raise InvalidInput("port")
+    raise refused("port")
 
 
 def is_wall(config: Any) -> bool:
@@ -87,14 +83,17 @@ def is_wall(config: Any) -> bool:
     return isinstance(config, dict) and config.get("wall") is True
 
 
-def _context(view: Any) -> tuple[Scope, Thresholds]:
-    """The districts to query for a view, and the thresholds. A view of a district outside
-    the user's scope is refused (it could only come from a forged request)."""
-    cfg = callbacks.settings()
+def _context(view: Any) -> tuple[str | None, Scope, Thresholds]:
+    """The view's district (None for all), the districts to query, and the thresholds.
+
+    A view of a district outside the user's scope is refused (only a forged request can
+    ask for one).
+    """
     district, scope = valid_view(view), callbacks.scope()
     if district is not None and scope is not None and district not in scope:
-        raise InvalidInput("view")
-    return command.narrow(scope, district), Thresholds.from_settings(cfg)
+        raise refused("view")
+    th = Thresholds.from_settings(callbacks.settings())
+    return district, command.narrow(scope, district), th
 
 
 def _guarded(build: Callable[[], tuple[Any, ...]], n: int, good: Any, lang: str) -> tuple[Any, ...]:
@@ -110,21 +109,24 @@ def _guarded(build: Callable[[], tuple[Any, ...]], n: int, good: Any, lang: str)
     return (*values, t("cc.updated", lang, ts=stamp), stamp)
 
 
-def _stale(cfg_late: int, cfg_stale: int) -> frozenset[str]:
-    scope = callbacks.scope()
-    return command.stale_districts(callbacks.engine(), beijing_now(), cfg_late, cfg_stale, scope)
+def _stale() -> frozenset[str]:
+    """Districts of the user's scope whose feeds are stale now."""
+    cfg = callbacks.settings()
+    late, stale = cfg.freshness_late_minutes, cfg.freshness_stale_minutes
+    return command.stale_districts(
+        callbacks.engine(), beijing_now(), late, stale, callbacks.scope()
+    )
 
 
 # --- panels ----------------------------------------------------------------------------------
 def refresh_kpis(_n: Any, view: Any, lang: Any, good: Any) -> tuple[Any, ...]:
     """The KPI strip of the view, with open incidents by severity."""
     lang = normalise_lang(lang)
-    scope, th = _context(view)
-    cfg = callbacks.settings()
+    _district, scope, th = _context(view)
 
     def build() -> tuple[Any, ...]:
         figures, open_now = command.kpi_strip(callbacks.engine(), beijing_now(), scope, th)
-        stale = _stale(cfg.freshness_late_minutes, cfg.freshness_stale_minutes)
+        stale = _stale()
         in_view = scope is None or bool(stale & set(scope))
         chips = severity_chips(severity_breakdown(open_now, lang))
         marked = in_view and bool(stale)
@@ -140,14 +142,12 @@ def refresh_kpis(_n: Any, view: Any, lang: Any, good: Any) -> tuple[Any, ...]:
 def refresh_map(_n: Any, view: Any, lang: Any, config: Any, good: Any) -> tuple[Any, ...]:
     """The map of the view."""
     lang = normalise_lang(lang)
-    district = valid_view(view)
-    scope, th = _context(view)
-    cfg = callbacks.settings()
+    district, scope, th = _context(view)
 
     def build() -> tuple[Any, ...]:
         engine, now = callbacks.engine(), beijing_now()
         current, open_now, flows = command.map_data(engine, now, scope, th)
-        stale = _stale(cfg.freshness_late_minutes, cfg.freshness_stale_minutes)
+        stale = _stale()
         adcodes = {d["district_code"]: d["province_adcode"] for d in load_reference().districts}
         urls = BoundaryUrls(
             context=boundary_url("context"),
@@ -173,12 +173,11 @@ def refresh_map(_n: Any, view: Any, lang: Any, config: Any, good: Any) -> tuple[
 def refresh_board(_n: Any, view: Any, lang: Any, good: Any) -> tuple[Any, ...]:
     """Queue-board rows of the view, worst wait first."""
     lang = normalise_lang(lang)
-    scope, th = _context(view)
-    cfg = callbacks.settings()
+    _district, scope, th = _context(view)
 
     def build() -> tuple[Any, ...]:
         current = command.board(callbacks.engine(), beijing_now(), scope, th)
-        stale = _stale(cfg.freshness_late_minutes, cfg.freshness_stale_minutes)
+        stale = _stale()
         return (board_rows(current, stale, lang),)
 
     return _guarded(build, 1, good, lang)
@@ -187,7 +186,7 @@ def refresh_board(_n: Any, view: Any, lang: Any, good: Any) -> tuple[Any, ...]:
 def refresh_alarms(_n: Any, view: Any, lang: Any, good: Any) -> tuple[Any, ...]:
     """The alarm feed of the view, newest first, and the stale-district note."""
     lang = normalise_lang(lang)
-    scope, th = _context(view)
+    _district, scope, th = _context(view)
     cfg = callbacks.settings()
 
     def build() -> tuple[Any, ...]:
@@ -199,7 +198,7 @@ def refresh_alarms(_n: Any, view: Any, lang: Any, good: Any) -> tuple[Any, ...]:
             cfg.freshness_late_minutes,
             cfg.freshness_stale_minutes,
         )
-        stale = sorted(_stale(cfg.freshness_late_minutes, cfg.freshness_stale_minutes))
+        stale = sorted(_stale())
         names = district_names(lang)
         note = t("cc.stale.note", lang, names="、".join(names[d] for d in stale)) if stale else ""
         return alarm_list(alarm_items(found, lang), lang), note
@@ -218,8 +217,8 @@ def refresh_detail(
     user_scope = callbacks.scope()
     district = load_reference().port_district()[port_id]
     if user_scope is not None and district not in user_scope:
-        raise InvalidInput("port")
-    scope, _th = _context(view)
+        raise refused("port")
+    _view, scope, th = _context(view)
     if scope is not None and district not in scope:  # a port picked before the view moved on
         return (
             detail_head(None, [], lang),
@@ -227,14 +226,13 @@ def refresh_detail(
             no_update,
             no_update,
         )
-    cfg = callbacks.settings()
 
     def build() -> tuple[Any, ...]:
         engine, now = callbacks.engine(), beijing_now()
         recent, before, inc = command.port_detail(engine, now, port_id, scope)
-        current = command.board(engine, now, scope, Thresholds.from_settings(cfg))
+        current = command.board(engine, now, scope, th)
         row = current[current["port_id"] == port_id]
-        stale = _stale(cfg.freshness_late_minutes, cfg.freshness_stale_minutes)
+        stale = _stale()
         rows = board_rows(row, stale, lang)
         head = detail_head(rows[0] if rows else None, incident_items(inc, lang), lang)
         fig = detail_figure(
@@ -278,7 +276,7 @@ def register(app: Dash) -> None:
     app.clientside_callback(
         ClientsideFunction(namespace="command", function_name="view"),
         Output(cc.VIEW, "data"),
-        Input(cc.VIEW_SELECT, "value"),
+        Input(cc.VIEW_DROPDOWN, "value"),
         Input(cc.ROTATE_INTERVAL, "n_intervals"),
         State(cc.CONFIG, "data"),
         State(cc.VIEW, "data"),

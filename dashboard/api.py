@@ -41,7 +41,7 @@ from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import Engine
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
-from dashboard.auth import audit
+from dashboard.audit import audit
 from dashboard.contract import FEEDS
 from dashboard.ingest import BatchResult, DistrictMismatch, FileError, ingest_file
 from dashboard.tokens import TokenInfo, lookup_token

@@ -12,21 +12,22 @@
 - Sessions live in the database: the browser holds a random token, the table its SHA-256.
   Logout, disabling the user, the idle timeout and the absolute timeout end a session at
   the server.
-- The audit log records sign-ins, failures, sign-outs, user changes, token changes,
-  uploads and denials, in UTC, one line per event, with control characters removed.
+- Every sign-in, failure, sign-out and user change is written to the audit log
+  (`dashboard.audit`).
 
-The tables are `users`, `user_sessions` and `audit_log` in `dashboard.schema`; this module
-is the only code that reads or writes them.
+The tables are `users` and `user_sessions` in `dashboard.schema`; this module is the only
+code that reads or writes them.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -34,6 +35,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard import db, schema
+from dashboard.audit import audit, clean, utcnow
 from dashboard.i18n import beijing_now
 from dashboard.reference import load_reference
 
@@ -55,7 +57,6 @@ USERNAME = re.compile(r"[a-z][a-z0-9_.-]{2,31}")
 COMMON = frozenset(
     {"password1234", "123456789012", "qwertyuiop12", "administrator", "passw0rd1234"}
 )
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class AuthError(ValueError):
@@ -112,16 +113,6 @@ class User:
         return self.session_token
 
 
-def utcnow() -> datetime:
-    """The current UTC time, naive, to the second (audit timestamps)."""
-    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-
-
-def clean(text: object, limit: int = 500) -> str:
-    """Text safe for one log line: control characters (CR, LF, ...) replaced, bounded."""
-    return _CONTROL.sub("?", str(text))[:limit]
-
-
 def token_hash(token: str) -> str:
     """SHA-256 hex digest of a secret token (what is stored at rest)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -164,45 +155,6 @@ def check_password(username: str, password: str) -> None:
 def new_password() -> str:
     """A random password that passes `check_password` (for demo accounts and resets)."""
     return secrets.token_urlsafe(15)
-
-
-# --- audit -----------------------------------------------------------------------------------
-def audit(
-    bind: Engine | Connection,
-    actor: str,
-    action: str,
-    outcome: str,
-    *,
-    target: str = "",
-    ip: str = "",
-    detail: str = "",
-) -> None:
-    """Append one audit event (own transaction when given an Engine)."""
-    row = {
-        "at_utc": utcnow(),
-        "actor": clean(actor, 80),
-        "action": clean(action, 32),
-        "outcome": clean(outcome, 16),
-        "target": clean(target, 120),
-        "ip": clean(ip, 64),
-        "detail": clean(detail, 2000),
-    }
-    if isinstance(bind, Connection):
-        bind.execute(schema.audit_log.insert().values(**row))
-        return
-    with bind.begin() as conn:
-        conn.execute(schema.audit_log.insert().values(**row))
-
-
-def audit_events(engine: Engine, limit: int = 200, action: str | None = None) -> pd.DataFrame:
-    """The newest audit events (for the admin page and tests)."""
-    a = schema.audit_log.c
-    stmt = select(schema.audit_log).order_by(a.audit_id.desc()).limit(limit)
-    if action:
-        stmt = stmt.where(a.action == action)
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
 
 # --- users -----------------------------------------------------------------------------------
@@ -277,8 +229,17 @@ def add_user(
     return _user(row)
 
 
-def set_active(engine: Engine, username: str, active: bool, *, actor: str = "cli") -> None:
-    """Enable or disable a user; disabling ends every session of the user at once.
+def _update_user(
+    engine: Engine,
+    username: str,
+    values: dict[str, Any],
+    *,
+    end_sessions: str | None,
+    action: str,
+    actor: str,
+) -> None:
+    """Change one user's row, optionally end all their sessions (with that reason), and
+    audit it, in one transaction.
 
     Raises:
         AuthError: unknown user.
@@ -291,11 +252,24 @@ def set_active(engine: Engine, username: str, active: bool, *, actor: str = "cli
         conn.execute(
             update(schema.users)
             .where(u.user_id == row.user_id)
-            .values(active=active, updated_at=beijing_now())
+            .values(**values, updated_at=beijing_now())
         )
-        if not active:
-            _end_sessions(conn, row.user_id, "disabled")
-        audit(conn, actor, "user_enable" if active else "user_disable", "ok", target=username)
+        if end_sessions:
+            _end_sessions(conn, row.user_id, end_sessions)
+        audit(conn, actor, action, "ok", target=username)
+
+
+def set_active(engine: Engine, username: str, active: bool, *, actor: str = "cli") -> None:
+    """Enable or disable a user; disabling ends every session of the user at once.
+
+    Raises:
+        AuthError: unknown user.
+    """
+    action = "user_enable" if active else "user_disable"
+    ended = None if active else "disabled"
+    _update_user(
+        engine, username, {"active": active}, end_sessions=ended, action=action, actor=actor
+    )
 
 
 def set_password(engine: Engine, username: str, password: str, *, actor: str = "cli") -> None:
@@ -305,18 +279,10 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str = "
         AuthError: unknown user or weak password.
     """
     check_password(username, password)
-    u = schema.users.c
-    with db.write_transaction(engine) as conn:
-        row = conn.execute(select(u.user_id).where(u.username == username)).first()
-        if row is None:
-            raise AuthError(f"no user {username!r}")
-        conn.execute(
-            update(schema.users)
-            .where(u.user_id == row.user_id)
-            .values(password_hash=generate_password_hash(password), updated_at=beijing_now())
-        )
-        _end_sessions(conn, row.user_id, "password")
-        audit(conn, actor, "user_password", "ok", target=username)
+    values = {"password_hash": generate_password_hash(password)}
+    _update_user(
+        engine, username, values, end_sessions="password", action="user_password", actor=actor
+    )
 
 
 def list_users(engine: Engine) -> pd.DataFrame:
@@ -382,7 +348,7 @@ def authenticate(engine: Engine, username: str, password: str, *, ip: str = "") 
     with engine.connect() as conn:
         row = conn.execute(select(schema.users).where(u.username == username)).first()
     # Verify a hash even for unknown names, so the time taken does not reveal them.
-    stored = row.password_hash if row is not None else _DUMMY_HASH
+    stored = row.password_hash if row is not None else _dummy_hash()
     if not check_password_hash(stored, password) or row is None:
         audit(engine, username, "login", "failure", target=username, ip=ip)
         raise AuthError("wrong user name or password")
@@ -401,7 +367,11 @@ def authenticate(engine: Engine, username: str, password: str, *, ip: str = "") 
     return _user(row, token), token
 
 
-_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check unknown names against (made on first use: scrypt is slow on purpose,
+    and importing the module must not pay for it)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def load_session(

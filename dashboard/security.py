@@ -39,7 +39,7 @@ from sqlalchemy import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from dashboard import auth, db
+from dashboard import audit, auth, db
 from dashboard.cache import cache
 from dashboard.config import Settings
 from dashboard.i18n import LANG_COOKIE, beijing_now, normalise_lang
@@ -296,7 +296,7 @@ def _guard(sec: Security) -> Response | None:
         "/api/v1/ingest/"
     ):
         if not same_site_request():
-            auth.audit(sec.engine(), "-", "csrf", "denied", target=request.path, ip=client_ip())
+            audit.audit(sec.engine(), "-", "csrf", "denied", target=request.path, ip=client_ip())
             return _error(403, "cross-site request refused")
     if any(request.path.startswith(p) for p in PUBLIC_PREFIXES):
         return None
@@ -310,7 +310,7 @@ def _guard(sec: Security) -> Response | None:
         # authorised by the page its outputs belong to (anything else: no page, refused).
         page = callback_page(request.get_json(silent=True), sec.prefix_pages)
         if page is None or (page != "*" and not current_user.can_open(page)):
-            auth.audit(
+            audit.audit(
                 sec.engine(),
                 current_user.username,
                 "authz",

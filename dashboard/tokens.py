@@ -26,7 +26,8 @@ import pandas as pd
 from sqlalchemy import Engine, Row, select, update
 
 from dashboard import db, schema
-from dashboard.auth import AuthError, audit, clean, token_hash
+from dashboard.audit import audit, clean
+from dashboard.auth import AuthError, token_hash
 from dashboard.i18n import beijing_now
 from dashboard.reference import load_reference
 

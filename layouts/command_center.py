@@ -12,11 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import flask
 from dash import dcc, html
 
-import callbacks
-from dashboard.config import Settings
 from dashboard.figures import empty_figure
 from dashboard.i18n import district_names, t
 from dashboard.reference import load_reference
@@ -248,9 +245,11 @@ def _controls(options: dict[str, Any], lang: str) -> html.Div:
     return html.Div(
         className="cc-controls",
         children=[
-            html.Label(t("cc.view", lang), htmlFor=ids.CommandCenter.VIEW_SELECT, className="me-2"),
+            html.Label(
+                t("cc.view", lang), htmlFor=ids.CommandCenter.VIEW_DROPDOWN, className="me-2"
+            ),
             dcc.Dropdown(
-                id=ids.CommandCenter.VIEW_SELECT,
+                id=ids.CommandCenter.VIEW_DROPDOWN,
                 options=view_options(lang, user_scope()),
                 value=options["view"],
                 clearable=False,
@@ -276,14 +275,13 @@ def _controls(options: dict[str, Any], lang: str) -> html.Div:
     )
 
 
-def _refresh_seconds() -> int:
-    if not flask.has_app_context():
-        return Settings().refresh_seconds
-    return callbacks.settings().refresh_seconds
+def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
+    """The page body in the request's language, for the options in the URL.
 
-
-def layout(**query: Any) -> html.Div:
-    """The page body in the request's language, for the options in the URL."""
+    Args:
+        refresh_seconds: the live refresh period (passed by `layouts.pages` from settings).
+        **query: URL query values (untrusted; see `parse_query`).
+    """
     lang = current_lang()
     scope = user_scope()
     options = parse_query(query)
@@ -313,7 +311,7 @@ def layout(**query: Any) -> html.Div:
             disabled=options["rotate"] == 0,
         ),
     ]
-    subtitle = t("cc.subtitle", lang, n=_refresh_seconds())
+    subtitle = t("cc.subtitle", lang, n=refresh_seconds)
     head = html.Div(
         className="cc-head",
         children=[

@@ -46,7 +46,7 @@ class CommandCenter:
     """Command Center page (/): the live wall."""
 
     CONFIG = "cc-config-store"
-    VIEW_SELECT = "cc-view-dropdown"
+    VIEW_DROPDOWN = "cc-view-dropdown"
     VIEW = "cc-view-store"
     VIEW_TITLE = "cc-view-title-text"
     ROTATE_INTERVAL = "cc-rotate-interval"

@@ -66,16 +66,16 @@ def no_access(lang: str) -> html.Div:
     )
 
 
-def _guarded(page: Page) -> Callable[..., Any]:
+def _guarded(page: Page, refresh_seconds: int) -> Callable[..., Any]:
     def layout(**query: Any) -> Any:
         if not can_open(page.key):
             return no_access(current_lang())
-        return page.layout(**query)
+        return page.layout(**{**query, "refresh_seconds": refresh_seconds})
 
     return layout
 
 
-def register_pages() -> None:
+def register_pages(refresh_seconds: int = 10) -> None:
     """Register every page in `PAGES` with Dash Pages (after the app is created); each
     layout first checks that the signed-in user's role includes the page."""
     for order, page in enumerate(PAGES):
@@ -85,7 +85,7 @@ def register_pages() -> None:
             name=t(f"page.{page.key}.name", "en"),
             title=_title(page.key),
             order=order,
-            layout=_guarded(page),
+            layout=_guarded(page, refresh_seconds),
             name_key=f"page.{page.key}.name",
             page_key=page.key,
         )

@@ -8,7 +8,7 @@ import json
 from dash import Dash
 from flask.testing import FlaskClient
 
-from dashboard import auth
+from dashboard import audit, auth
 from layouts import ids
 from tests.app.conftest import PASSWORD
 from tests.app.dashcall import call, sign_in
@@ -67,7 +67,7 @@ def test_admin_adds_disables_and_enables(client: FlaskClient, dash_app: Dash) ->
     engine = dash_app.server.extensions["dashboard.engine"].get()
     users = auth.list_users(engine).set_index("username")
     assert bool(users.loc["wang.fang", "active"]) and users.loc["wang.fang", "districts"] == "0200"
-    actions = list(auth.audit_events(engine, limit=10)["action"])
+    actions = list(audit.audit_events(engine, limit=10)["action"])
     assert {"user_add", "user_disable", "user_enable"} <= set(actions)
 
 

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from dash.testing.wait import until
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from sqlalchemy import Engine
 
@@ -28,8 +27,8 @@ from dashboard.config import Settings
 from dashboard.figures.command_map import STALE_COLOR
 from dashboard.i18n import beijing_now
 from layouts import ids
+from tests.browser.helpers import add_tester, click, start_signed_in
 from tests.browser.seed_live import CONGESTED_PORT, FRESH_PORTS, STALE_PORTS, seed_live
-from tests.browser.signin import add_tester, start_signed_in
 
 pytestmark = pytest.mark.browser
 CC = ids.CommandCenter
@@ -41,25 +40,6 @@ HEBEI_PORTS = {*STALE_PORTS, "HB-QHD", "HB-TS"}
 
 def _sel(component_id: str) -> str:
     return f"#{component_id}"
-
-
-def _click(dash_duo: Any, selector: str) -> None:
-    """Scroll the element to the middle of the window and click it like a user (a grid
-    may re-render its rows between find and click, so a stale element is looked up again).
-    """
-
-    def attempt() -> bool:
-        try:
-            element = dash_duo.find_element(selector)
-            dash_duo.driver.execute_script(
-                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
-            )
-            element.click()
-        except StaleElementReferenceException:
-            return False
-        return True
-
-    until(attempt, timeout=5)
 
 
 def _assert_clean_console(dash_duo: Any, *, allow: tuple[str, ...] = ()) -> None:
@@ -171,7 +151,7 @@ def test_cmd001_wall_mode(dash_duo: Any, live_app: Any) -> None:
     # large type, readable across the room (2.2rem on a 16px root)
     assert float(title.value_of_css_property("font-size").removesuffix("px")) >= 30
     # the view picker is hidden on the wall; the way out is not
-    assert not dash_duo.find_element(_sel(CC.VIEW_SELECT)).is_displayed()
+    assert not dash_duo.find_element(_sel(CC.VIEW_DROPDOWN)).is_displayed()
     assert dash_duo.find_element(".cc-wall-link").text == "退出大屏"
     until(lambda: _figure(dash_duo, CC.MAP), timeout=10)
     assert _figure(dash_duo, CC.MAP)["layout"]["paper_bgcolor"] == "#0b1622"  # dark theme
@@ -183,7 +163,7 @@ def test_cmd002_click_port_opens_detail(dash_duo: Any, live_app: Any) -> None:
     _wait_for_board(dash_duo)
 
     # on the queue board
-    _click(dash_duo, f"{_board_row(CONGESTED_PORT)} .ag-cell[col-id='port']")
+    click(dash_duo, f"{_board_row(CONGESTED_PORT)} .ag-cell[col-id='port']")
     head = f"{_sel(CC.DETAIL_HEAD)} .detail-head[data-port='{CONGESTED_PORT}']"
     until(lambda: dash_duo.find_elements(head), timeout=10)
     text = dash_duo.find_element(head).text
@@ -244,13 +224,13 @@ def test_cmd005_map_follows_view(dash_duo: Any, live_app: Any) -> None:
     start_signed_in(dash_duo, live_app)
     _wait_for_board(dash_duo)
     until(lambda: set(_map_ports(dash_duo)) > BEIJING_PORTS, timeout=10)
-    dash_duo.select_dcc_dropdown(_sel(CC.VIEW_SELECT), value="北京")
+    dash_duo.select_dcc_dropdown(_sel(CC.VIEW_DROPDOWN), value="北京")
     until(lambda: _board_ports(dash_duo) == BEIJING_PORTS, timeout=10)
     until(lambda: set(_map_ports(dash_duo)) == BEIJING_PORTS, timeout=5)
     # what MapLibre draws, not only what the figure asks for: zoomed in on Beijing
     asked, drawn = _map_zoom(dash_duo)
     assert asked > 3.55 and drawn == pytest.approx(asked, abs=0.01)
-    dash_duo.select_dcc_dropdown(_sel(CC.VIEW_SELECT), value="天津")
+    dash_duo.select_dcc_dropdown(_sel(CC.VIEW_DROPDOWN), value="天津")
     until(lambda: _board_ports(dash_duo) == {"TJ-XG", "TSN", "TJ-DJ"}, timeout=10)
     until(lambda: set(_map_ports(dash_duo)) == {"TJ-XG", "TSN", "TJ-DJ"}, timeout=5)
     _assert_clean_console(dash_duo)

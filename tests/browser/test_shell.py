@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from dash.testing.wait import until
-from selenium.common.exceptions import StaleElementReferenceException
 from sqlalchemy import Engine
 
 from app import create_app
@@ -21,7 +20,7 @@ from dashboard.config import Settings
 from dashboard.i18n import beijing_now
 from layouts import ids
 from tests.app.seed import seed_feeds
-from tests.browser.signin import add_tester, start_signed_in
+from tests.browser.helpers import add_tester, click, start_signed_in
 
 pytestmark = pytest.mark.browser
 S, D = ids.Shell, ids.DataStatus
@@ -29,28 +28,6 @@ S, D = ids.Shell, ids.DataStatus
 
 def _sel(component_id: str) -> str:
     return f"#{component_id}"
-
-
-def _click(dash_duo: Any, selector: str) -> None:
-    """Scroll the element to the middle of the window and click it like a user.
-
-    Scrolling is instant (Bootstrap makes it smooth, which would move the target after the
-    click point is computed); a grid may re-render its rows between find and click, so a
-    stale element is looked up again.
-    """
-
-    def attempt() -> bool:
-        try:
-            element = dash_duo.find_element(selector)
-            dash_duo.driver.execute_script(
-                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
-            )
-            element.click()
-        except StaleElementReferenceException:
-            return False
-        return True
-
-    until(attempt, timeout=5)
 
 
 @pytest.fixture
@@ -89,7 +66,7 @@ def test_shell001_chinese_then_english(dash_duo: Any, app_on_seeded_db: Any) -> 
     clock_ok = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
     until(lambda: re.fullmatch(clock_ok, dash_duo.find_element(_sel(S.CLOCK)).text), 5)
 
-    _click(dash_duo, _sel(S.LANG_LINK))
+    click(dash_duo, _sel(S.LANG_LINK))
     dash_duo.wait_for_contains_text(".shell-header", "Customs Command Dashboard")
     dash_duo.wait_for_contains_text(_sel(S.FRESHNESS), "Tianjin · 25 min ago")
     assert "Beijing time (UTC+8)" in dash_duo.find_element(".shell-header").text
@@ -112,7 +89,7 @@ def test_shell001_chinese_then_english(dash_duo: Any, app_on_seeded_db: Any) -> 
 def test_shell002_data_status_batches_and_quarantine(dash_duo: Any, app_on_seeded_db: Any) -> None:
     start_signed_in(dash_duo, app_on_seeded_db)
     dash_duo.wait_for_contains_text(_sel(S.NAV), "数据状态")
-    _click(dash_duo, f"{_sel(S.NAV)} a[href='/data']")
+    click(dash_duo, f"{_sel(S.NAV)} a[href='/data']")
     dash_duo.wait_for_contains_text(_sel(D.BATCHES_GRID), "declarations_20261125.csv")
     dash_duo.wait_for_contains_text(_sel(D.FRESHNESS_TABLE), "滞后")
     assert "cd_0900.csv" in dash_duo.find_element(_sel(D.BATCHES_GRID)).text
@@ -128,16 +105,16 @@ def test_shell002_data_status_batches_and_quarantine(dash_duo: Any, app_on_seede
 
     # keyset paging: next page, then back
     first_page = dash_duo.find_element(grid).text
-    _click(dash_duo, _sel(D.NEXT_BUTTON))
+    click(dash_duo, _sel(D.NEXT_BUTTON))
     dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 2 页（每页 5 行）· 共 11 行")
     dash_duo.wait_for_contains_text(grid, "trade_mode 0999 is not a known trade mode code")
     assert dash_duo.find_element(grid).text != first_page
-    _click(dash_duo, _sel(D.PREV_BUTTON))
+    click(dash_duo, _sel(D.PREV_BUTTON))
     dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 1 页（每页 5 行）· 共 11 行")
 
     # clicking a batch filters the quarantined rows to it; clicking a row shows it raw
-    _click(dash_duo, f"{_sel(D.BATCHES_GRID)} .ag-row[row-id='2'] .ag-cell")
+    click(dash_duo, f"{_sel(D.BATCHES_GRID)} .ag-row[row-id='2'] .ag-cell")
     dash_duo.wait_for_text_to_equal(_sel(D.PAGE_LABEL), "第 1 页（每页 5 行）· 共 2 行")
-    _click(dash_duo, f"{grid} .ag-row[row-index='0'] .ag-cell")
+    click(dash_duo, f"{grid} .ag-row[row-index='0'] .ag-cell")
     dash_duo.wait_for_contains_text(_sel(D.RAW_DETAIL), '"entry_id": "7901')
     assert dash_duo.get_logs() == []

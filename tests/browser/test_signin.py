@@ -14,8 +14,8 @@ from app import create_app
 from dashboard.config import Settings
 from dashboard.i18n import beijing_now
 from layouts import ids
+from tests.browser.helpers import PASSWORD, USER, add_tester, fill_sign_in
 from tests.browser.seed_live import seed_live
-from tests.browser.signin import PASSWORD, USER, add_tester, fill_sign_in
 
 pytestmark = pytest.mark.browser
 S, CC = ids.Shell, ids.CommandCenter

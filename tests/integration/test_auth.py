@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, select, update
 
-from dashboard import auth, schema
+from dashboard import audit, auth, schema
 from dashboard.i18n import beijing_now
 
 PASSWORD = "correct horse battery"
@@ -60,7 +60,7 @@ def test_sign_in_session_and_logout(engine: Engine) -> None:
     assert loaded is not None and loaded.username == "ops.li"
     auth.end_session(engine, user.session_token, "logout", actor="ops.li")
     assert auth.load_session(engine, user.session_token, idle_minutes=30, absolute_hours=12) is None
-    actions = list(auth.audit_events(engine)["action"])
+    actions = list(audit.audit_events(engine)["action"])
     assert actions[:2] == ["logout", "login"]
 
 
@@ -74,7 +74,7 @@ def test_wrong_and_unknown_give_the_same_answer_then_lock(engine: Engine) -> Non
             auth.authenticate(engine, "ops.li", "still not it....")
     with pytest.raises(auth.AuthError, match="too many failed sign-ins"):
         auth.authenticate(engine, "ops.li", PASSWORD)  # locked even with the right password
-    events = auth.audit_events(engine, action="login")
+    events = audit.audit_events(engine, action="login")
     assert list(events["outcome"][:2]) == ["locked", "failure"]
 
 
@@ -119,7 +119,7 @@ def test_idle_and_absolute_timeouts_end_the_session_at_the_server(
 def test_audit_lines_cannot_be_split(engine: Engine) -> None:
     with pytest.raises(auth.AuthError):
         auth.authenticate(engine, "evil\r\nadmin login ok", "whatever-whatever")
-    row = auth.audit_events(engine).iloc[0]
+    row = audit.audit_events(engine).iloc[0]
     assert "\n" not in row["actor"] and "\r" not in row["target"]
 
 

@@ -23,7 +23,7 @@ from werkzeug.test import TestResponse
 
 from dashboard import schema
 from dashboard.api import ingest_blueprint, safe_name
-from dashboard.auth import audit_events
+from dashboard.audit import audit_events
 from dashboard.contract import FEEDS
 from dashboard.ingest import DistrictMismatch, ingest_records
 from dashboard.tokens import create_token, revoke_token

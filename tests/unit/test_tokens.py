@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from dashboard import schema
-from dashboard.auth import audit_events
+from dashboard.audit import audit_events
 from dashboard.tokens import (
     LIST_COLUMNS,
     MAX_TOKEN_CHARS,

@@ -1,9 +1,12 @@
-"""Signing in through the real sign-in page in the browser (every page needs it)."""
+"""Browser-test helpers: signing in through the real sign-in page (every page needs it)
+and clicking like a user."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from dash.testing.wait import until
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from sqlalchemy import Engine
 
@@ -33,3 +36,25 @@ def start_signed_in(dash_duo: Any, app: Any, user: str = USER, password: str = P
     dash_duo.driver.get(f"{base}/login")
     fill_sign_in(dash_duo, user, password)
     dash_duo.server_url = base  # waits for the Dash app to load
+
+
+def click(dash_duo: Any, selector: str) -> None:
+    """Scroll the element to the middle of the window and click it like a user.
+
+    Scrolling is instant (Bootstrap makes it smooth, which would move the target after the
+    click point is computed); a grid may re-render its rows between find and click, so a
+    stale element is looked up again.
+    """
+
+    def attempt() -> bool:
+        try:
+            element = dash_duo.find_element(selector)
+            dash_duo.driver.execute_script(
+                "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
+            )
+            element.click()
+        except StaleElementReferenceException:
+            return False
+        return True
+
+    until(attempt, timeout=5)
