@@ -16,7 +16,7 @@ from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks import admin, command_center, data_status, shell
+from callbacks import admin, command_center, data_status, districts, service, shell, trade
 from dashboard import api, security
 from dashboard.cache import init_cache
 from dashboard.config import Settings
@@ -35,6 +35,9 @@ CALLBACK_PAGES = {
     "cc-": "command",
     "data-": "data",
     "admin-": "admin",
+    "trade-": "trade",
+    "dist-": "districts",
+    "svc-": "service",
 }
 
 
@@ -66,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     register_pages(settings.refresh_seconds)
     app.layout = lambda: shell_layout.layout(settings.refresh_seconds)
-    for module in (shell, command_center, data_status, admin):
+    for module in (shell, command_center, data_status, admin, trade, districts, service):
         module.register(app)
     limiter = security.install(
         server,

@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo
 from dashboard.config import TIMEZONE
 from dashboard.labels_access import LABELS as ACCESS_LABELS
 from dashboard.labels_command import LABELS as COMMAND_LABELS
+from dashboard.labels_districts import LABELS as DISTRICTS_LABELS
+from dashboard.labels_service import LABELS as SERVICE_LABELS
+from dashboard.labels_trade import LABELS as TRADE_LABELS
 from dashboard.reference import load_reference
 
 LANGS: Final = ("zh", "en")
@@ -164,6 +167,9 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
 
 CATALOG.update(COMMAND_LABELS)
 CATALOG.update(ACCESS_LABELS)
+CATALOG.update(TRADE_LABELS)
+CATALOG.update(DISTRICTS_LABELS)
+CATALOG.update(SERVICE_LABELS)
 
 _DISTRICT_SUFFIX: Final = {"zh": "海关", "en": " Customs"}
 

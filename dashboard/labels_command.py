@@ -1,4 +1,5 @@
-"""Labels of the Command Center page (zh, en), merged into `dashboard.i18n.CATALOG`."""
+"""Labels of the Command Center page (zh, en),
+merged into `dashboard.i18n.CATALOG`."""
 
 from __future__ import annotations
 

@@ -1,0 +1,10 @@
+"""Callbacks of the Enterprise Service (/service) page."""
+
+from __future__ import annotations
+
+from dash import Dash
+
+
+def register(app: Dash) -> None:
+    """Wire the page's callbacks on `app`."""
+    del app
