@@ -254,13 +254,15 @@ def _training_deltas(rows: pd.DataFrame) -> Deltas:
     return {schema.rollup_training_monthly: monthly}
 
 
-DELTA_BUILDERS: dict[str, Callable[[pd.DataFrame], Deltas]] = {
-    "declarations": _declaration_deltas,
-    "queue_observations": _queue_deltas,
-    "incidents": _incident_deltas,
-    "inquiries": _inquiry_deltas,
-    "trainings": _training_deltas,
-    "enterprises": lambda rows: {},
+# Feed -> the builders of its rollup deltas. A page that needs another rollup adds its
+# table to `schema`, a builder here (or in its own module) and the table to FEED_ROLLUPS.
+DELTA_BUILDERS: dict[str, list[Callable[[pd.DataFrame], Deltas]]] = {
+    "declarations": [_declaration_deltas],
+    "queue_observations": [_queue_deltas],
+    "incidents": [_incident_deltas],
+    "inquiries": [_inquiry_deltas],
+    "trainings": [_training_deltas],
+    "enterprises": [],
 }
 FEED_ROLLUPS: dict[str, list[Table]] = {
     "declarations": [
@@ -291,7 +293,12 @@ def deltas(feed: str, rows: pd.DataFrame, sign: int = 1) -> Deltas:
     """
     if rows.empty:
         return {}
-    out = {t: _complete(t, d) for t, d in DELTA_BUILDERS[feed](rows).items() if not d.empty}
+    out = {
+        t: _complete(t, d)
+        for build in DELTA_BUILDERS[feed]
+        for t, d in build(rows).items()
+        if not d.empty
+    }
     return {t: d if sign == 1 else _negate(t, d) for t, d in out.items()}
 
 
