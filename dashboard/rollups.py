@@ -22,10 +22,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Table, delete, select, tuple_
+from sqlalchemy import Date, DateTime, Table, delete, select, tuple_
 from sqlalchemy.engine import Connection, Engine
 
-from dashboard import db, schema
+from dashboard import db, rollups_districts, rollups_service, rollups_trade, schema
 from dashboard.contract import ENDED_STATUSES, RELEASED_STATUSES
 from dashboard.histogram import bucket_of_hours
 
@@ -257,10 +257,16 @@ def _training_deltas(rows: pd.DataFrame) -> Deltas:
 # Feed -> the builders of its rollup deltas. A page that needs another rollup adds its
 # table to `schema`, a builder here (or in its own module) and the table to FEED_ROLLUPS.
 DELTA_BUILDERS: dict[str, list[Callable[[pd.DataFrame], Deltas]]] = {
-    "declarations": [_declaration_deltas],
-    "queue_observations": [_queue_deltas],
+    "declarations": [
+        _declaration_deltas,
+        rollups_districts.stage_deltas,
+        rollups_districts.pattern_deltas,
+        rollups_trade.trade_deltas,
+        rollups_service.enterprise_deltas,
+    ],
+    "queue_observations": [_queue_deltas, rollups_districts.queue_month_deltas],
     "incidents": [_incident_deltas],
-    "inquiries": [_inquiry_deltas],
+    "inquiries": [_inquiry_deltas, rollups_service.inquiry_deltas],
     "trainings": [_training_deltas],
     "enterprises": [],
 }
@@ -271,10 +277,23 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
         schema.rollup_decl_mode_monthly,
         schema.rollup_decl_hs_monthly,
         schema.rollup_clearance_hist,
+        schema.rollup_stage_monthly,
+        schema.rollup_decl_weekhour_monthly,
+        schema.rollup_decl_enterprise_monthly,
+        schema.rollup_trade,
+        schema.rollup_trade_hist,
+        schema.rollup_trade_od_hist,
+        schema.rollup_trade_mix,
+        schema.rollup_enterprise_yearly,
     ],
-    "queue_observations": [schema.rollup_queue_hourly],
+    "queue_observations": [schema.rollup_queue_hourly, schema.rollup_queue_monthly],
     "incidents": [schema.rollup_incident_daily],
-    "inquiries": [schema.rollup_inquiry_daily],
+    "inquiries": [
+        schema.rollup_inquiry_daily,
+        schema.rollup_service_weekly,
+        schema.rollup_service_unit_monthly,
+        schema.rollup_service_hist_monthly,
+    ],
     "trainings": [schema.rollup_training_monthly],
     "enterprises": [],
 }
@@ -355,24 +374,22 @@ def _rows(
     conn: Connection, table: Table, frame: pd.DataFrame, names: list[str]
 ) -> list[tuple[Any, ...]]:
     """Parameter tuples in `names` order, with driver-friendly Python values."""
-    time_col = names[0]
-    stamps = pd.to_datetime(frame[time_col])
+    sqlite = conn.dialect.name == "sqlite"
     columns: list[list[Any]] = []
     for name in names:
-        if name == time_col:
-            if time_col in ("day", "month"):
-                values = [
-                    d.date().isoformat() if conn.dialect.name == "sqlite" else d.date()
-                    for d in stamps
-                ]
-            elif conn.dialect.name == "sqlite":
-                values = stamps.dt.strftime(schema.SQLITE_TS_FORMAT).tolist()
+        column = table.c[name]
+        if isinstance(column.type, Date):
+            days = pd.to_datetime(frame[name])
+            columns.append([d.date().isoformat() if sqlite else d.date() for d in days])
+        elif isinstance(column.type, DateTime):
+            stamps = pd.to_datetime(frame[name])
+            if sqlite:
+                columns.append(stamps.dt.strftime(schema.SQLITE_TS_FORMAT).tolist())
             else:
-                values = stamps.dt.to_pydatetime().tolist()
-            columns.append(values)
-        elif table.c[name].primary_key:
+                columns.append(stamps.dt.to_pydatetime().tolist())
+        elif column.primary_key:
             columns.append(frame[name].tolist())
-        elif table.c[name].type.python_type is int:
+        elif column.type.python_type is int:
             columns.append(frame[name].round().astype("int64").tolist())
         else:
             columns.append(frame[name].astype(float).tolist())

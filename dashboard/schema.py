@@ -29,7 +29,7 @@ from sqlalchemy.dialects import sqlite
 
 from dashboard.contract import ENDED_STATUSES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 metadata = MetaData()
 # Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
 # the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
@@ -200,6 +200,13 @@ IN_PROCESS = and_(
     declarations.c.status.not_in(
         bindparam("ended", sorted(ENDED_STATUSES), expanding=True, literal_execute=True)
     ),
+)
+# District Analysis table: keyset pages by district over (ts_declared, entry_id).
+Index(
+    "ix_declarations_district_ts",
+    declarations.c.declare_district,
+    declarations.c.ts_declared,
+    declarations.c.entry_id,
 )
 Index(
     "ix_declarations_in_process",
@@ -516,4 +523,130 @@ rollup_training_monthly = _rollup(
         "enterprises_sum": Integer,
         "hours_sum": Float,
     },
+)
+
+# --- District Analysis rollups (upkeep: dashboard.rollups_districts) -----------------------
+# Clearance stages (WCO Time Release Study) of released declarations, by release month:
+# one histogram (dashboard.histogram buckets) per stage, risk lane and inspection method.
+rollup_stage_monthly = _rollup(
+    "rollup_stage_monthly",
+    Column("month", Date, primary_key=True),
+    (*_DECL_KEYS, "risk_lane", "inspection_method", "stage", "bucket"),
+    {"n": Integer},
+)
+# Declarations by Beijing weekday (0 = Monday) and hour of day, by declaration month.
+rollup_decl_weekhour_monthly = Table(
+    "rollup_decl_weekhour_monthly",
+    metadata,
+    Column("month", Date, primary_key=True),
+    *(_code(k, 32, primary_key=True) for k in _DECL_KEYS),
+    Column("weekday", Integer, primary_key=True, autoincrement=False),
+    Column("hour_of_day", Integer, primary_key=True, autoincrement=False),
+    Column("declared_n", Integer, nullable=False, default=0),
+)
+# Declarations and inspections by enterprise and declaration month; the page joins it to
+# `enterprises` for the credit tier (the tier as it stands now, not at declaration time).
+rollup_decl_enterprise_monthly = _rollup(
+    "rollup_decl_enterprise_monthly",
+    Column("month", Date, primary_key=True),
+    ("declare_district", "port_id", "ie_flag", "enterprise_uscc"),
+    {"declared_n": Integer, "inspected_n": Integer},
+)
+# Queue waits by port and month (the ports comparison over months without hourly rows).
+rollup_queue_monthly = _rollup(
+    "rollup_queue_monthly",
+    Column("month", Date, primary_key=True),
+    ("port_id",),
+    {"obs_n": Integer, "wait_minutes_sum": Float},
+)
+
+# --- Trade Trends rollups (upkeep: dashboard.rollups_trade) ----------------------------------
+# Released declarations counted on their release day (customs statistics count trade when
+# goods are released), at several grains so that any range reads few rows: `grain` is D
+# (period = the day), W (the Monday of the ISO week), M (the first of the month) or Y (1 Jan).
+TRADE_GRAINS = ("D", "W", "M", "Y")
+
+
+def _graded(name: str, keys: tuple[str, ...], measures: dict[str, Any]) -> Table:
+    """A rollup keyed by (grain, period, *keys): several time grains in one table."""
+    return Table(
+        name,
+        metadata,
+        _code("grain", 1, primary_key=True),
+        Column("period", Date, primary_key=True),
+        *(
+            Column(k, Integer, primary_key=True, autoincrement=False)
+            if k == "bucket"
+            else _code(k, 32, primary_key=True)
+            for k in keys
+        ),
+        *(Column(m, t, nullable=False, default=0) for m, t in measures.items()),
+    )
+
+
+# Value and count by declaring district, port district and direction (grains D, W, M).
+rollup_trade = _graded(
+    "rollup_trade",
+    ("declare_district", "port_district", "ie_flag"),
+    {"released_n": Integer, "released_value_usd": Float},
+)
+# Clearance-time histograms (overall: arrival to release; customs: accepted to release) by
+# declaring district and direction (grains D, W, M, Y).
+rollup_trade_hist = _graded(
+    "rollup_trade_hist",
+    ("declare_district", "ie_flag", "bucket"),
+    {"overall_n": Integer, "customs_n": Integer},
+)
+# Overall clearance time per (declaring district, port district) pair (grains M, Y).
+rollup_trade_od_hist = _graded(
+    "rollup_trade_od_hist",
+    ("declare_district", "port_district", "ie_flag", "bucket"),
+    {"overall_n": Integer},
+)
+# Composition: one row per dimension (trade_mode, transport_mode, hs_chapter,
+# partner_region) and code (grains M, Y).
+rollup_trade_mix = _graded(
+    "rollup_trade_mix",
+    ("declare_district", "ie_flag", "dimension", "code"),
+    {"released_n": Integer, "released_value_usd": Float},
+)
+
+# --- Enterprise Service rollups (upkeep: dashboard.service_rollups) --------------------------
+# Weeks start on Monday; *_met_n count inquiries answered within their channel's
+# working-day commitment (dashboard.workdays), computed once per row at ingest.
+rollup_service_weekly = _rollup(
+    "rollup_service_weekly",
+    Column("week", Date, primary_key=True),
+    ("district_code", "channel", "category", "topic"),
+    {
+        "received_n": Integer,
+        "first_contact_n": Integer,
+        "published_n": Integer,
+        "escalated_n": Integer,
+        "responded_n": Integer,
+        "response_met_n": Integer,
+        "resolved_n": Integer,
+        "resolve_met_n": Integer,
+    },
+)
+rollup_service_unit_monthly = _rollup(
+    "rollup_service_unit_monthly",
+    Column("month", Date, primary_key=True),
+    ("district_code", "first_contact_unit", "channel"),
+    {"received_n": Integer, "first_contact_n": Integer},
+)
+# Response and resolution times (hours from receipt) as log-spaced histogram buckets.
+rollup_service_hist_monthly = _rollup(
+    "rollup_service_hist_monthly",
+    Column("month", Date, primary_key=True),
+    ("district_code", "channel", "bucket"),
+    {"response_n": Integer, "resolve_n": Integer},
+)
+# Declarations per enterprise, declaring district and year (Jan 1): how many enterprises
+# declare in a district (training coverage) and their outcomes.
+rollup_enterprise_yearly = _rollup(
+    "rollup_enterprise_yearly",
+    Column("year", Date, primary_key=True),
+    ("declare_district", "enterprise_uscc"),
+    {"declared_n": Integer, "returned_n": Integer, "cross_n": Integer},
 )

@@ -1,0 +1,117 @@
+"""Rollup upkeep for the Enterprise Service page (tables in `dashboard.schema`).
+
+Builders in the shape `dashboard.rollups.DELTA_BUILDERS` expects (fact rows -> additive
+deltas). Inquiries: weekly counts by district, channel, category and topic (received, solved
+at first contact, published as Q&A, escalated, answered within the channel's working-day
+commitment), monthly counts by first-contact unit, and monthly histograms of response and
+resolution hours. Declarations: counts per enterprise, declaring district and year. All are
+sums, so they equal the same aggregate over the raw rows after any sequence of batches.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Table
+
+from dashboard import schema
+from dashboard.histogram import bucket_of_hours
+from dashboard.workdays import within_commitment
+
+Deltas = dict[Table, pd.DataFrame]
+RETURNED_STATUSES = ("RETURNED", "REJECTED")
+
+
+def _sum(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return frame.groupby(keys, as_index=False, sort=False).sum()
+
+
+def week_start(ts: pd.Series) -> pd.Series:
+    """The Monday (00:00) of each timestamp's week."""
+    day = pd.to_datetime(ts).dt.normalize()
+    return day - pd.to_timedelta(day.dt.weekday, unit="D")
+
+
+def _hours(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    return (later - earlier).dt.total_seconds() / 3600.0
+
+
+def inquiry_deltas(rows: pd.DataFrame) -> Deltas:
+    """Weekly service counts, unit counts and time histograms of inquiry rows."""
+    received = pd.to_datetime(rows["received_at"])
+    response = pd.to_datetime(rows["first_response_at"])
+    resolved = pd.to_datetime(rows["resolved_at"])
+    keys = {k: rows[k].fillna("") for k in ("district_code", "channel", "category", "topic")}
+    weekly = pd.DataFrame(
+        {
+            "week": week_start(received),
+            **keys,
+            "received_n": 1.0,
+            "first_contact_n": rows["resolved_first_contact"].astype(float),
+            "published_n": rows["published_qa"].astype(float),
+            "escalated_n": rows["escalated_incident_id"].fillna("").ne("").astype(float),
+            "responded_n": response.notna().astype(float),
+            "response_met_n": within_commitment(rows["channel"], received, response).astype(float),
+            "resolved_n": resolved.notna().astype(float),
+            "resolve_met_n": within_commitment(rows["channel"], received, resolved).astype(float),
+        },
+        index=rows.index,
+    )
+    month = received.dt.to_period("M").dt.start_time
+    units = pd.DataFrame(
+        {
+            "month": month,
+            "district_code": keys["district_code"],
+            "first_contact_unit": rows["first_contact_unit"].fillna(""),
+            "channel": keys["channel"],
+            "received_n": 1.0,
+            "first_contact_n": rows["resolved_first_contact"].astype(float),
+        },
+        index=rows.index,
+    )
+    base = pd.DataFrame(
+        {"month": month, "district_code": keys["district_code"], "channel": keys["channel"]},
+        index=rows.index,
+    )
+    parts = []
+    for measure, done in (("response_n", response), ("resolve_n", resolved)):
+        bucket = bucket_of_hours(_hours(done, received))
+        ok = bucket.notna()
+        if ok.any():
+            part = base[ok].assign(bucket=bucket[ok].astype(int), response_n=0.0, resolve_n=0.0)
+            part[measure] = 1.0
+            parts.append(part)
+    out: Deltas = {
+        schema.rollup_service_weekly: _sum(
+            weekly, ["week", "district_code", "channel", "category", "topic"]
+        ),
+        schema.rollup_service_unit_monthly: _sum(
+            units, ["month", "district_code", "first_contact_unit", "channel"]
+        ),
+    }
+    if parts:
+        out[schema.rollup_service_hist_monthly] = _sum(
+            pd.concat(parts, ignore_index=True), ["month", "district_code", "channel", "bucket"]
+        )
+    return out
+
+
+def enterprise_deltas(rows: pd.DataFrame) -> Deltas:
+    """Declarations, returned/rejected and cross-district counts per enterprise and year."""
+    declared = pd.to_datetime(rows["ts_declared"])
+    frame = pd.DataFrame(
+        {
+            "year": declared.dt.to_period("Y").dt.start_time,
+            "declare_district": rows["declare_district"].fillna(""),
+            "enterprise_uscc": rows["enterprise_uscc"].fillna(""),
+            "declared_n": 1.0,
+            "returned_n": rows["status"].isin(RETURNED_STATUSES).astype(float),
+            "cross_n": rows["cross_district"].fillna(False).astype(bool).astype(float),
+        },
+        index=rows.index,
+    )
+    frame = frame[frame["year"].notna()]
+    return {
+        schema.rollup_enterprise_yearly: _sum(
+            frame, ["year", "declare_district", "enterprise_uscc"]
+        )
+    }
