@@ -5,4 +5,145 @@ from __future__ import annotations
 
 from typing import Final
 
-LABELS: Final[dict[str, tuple[str, str]]] = {}
+LABELS: Final[dict[str, tuple[str, str]]] = {
+    "svc.subtitle": (
+        "企业咨询量、首问负责解决率、问答发布、企业培训与升级事件（北京时间）",
+        "Enterprise inquiries, first-contact resolution, published Q&A, training and "
+        "escalations (Beijing time)",
+    ),
+    "svc.district": ("关区", "District"),
+    "svc.channel": ("渠道", "Channel"),
+    "svc.period": ("时段", "Period"),
+    "svc.all_districts": ("全部关区", "All districts"),
+    "svc.all_channels": ("全部渠道", "All channels"),
+    "svc.weeks": ("近 {n} 周", "Last {n} weeks"),
+    "svc.range": ("{start} 至 {end}（按周，周一起）", "{start} to {end} (whole weeks from Monday)"),
+    "svc.by": ("分组", "Group by"),
+    "svc.dim.channel": ("渠道", "Channel"),
+    "svc.dim.category": ("类别", "Category"),
+    "svc.dim.topic": ("主题", "Topic"),
+    "svc.dim.district_code": ("关区", "District"),
+    "svc.kpi.received": ("咨询量", "Inquiries"),
+    "svc.kpi.first_contact": ("首问解决率", "Solved at first contact"),
+    "svc.kpi.met": ("承诺时限内办结", "Resolved within commitment"),
+    "svc.kpi.resolve_p50": ("办结时长中位数", "Median time to resolution"),
+    "svc.kpi.published": ("发布问答", "Published as Q&A"),
+    "svc.kpi.escalated": ("升级为事件", "Escalated to incidents"),
+    "svc.hours": ("{n} 小时", "{n} h"),
+    "svc.none": ("无数据", "—"),
+    "svc.volume.title": ("咨询量（按周）", "Inquiry volume (weekly)"),
+    "svc.volume.note": (
+        "春节、节假日周的低谷和改革切换后的高峰在周量上可见。",
+        "Holiday weeks (Chinese New Year) dip and reform cut-overs bring surges.",
+    ),
+    "svc.volume.y": ("咨询量（件/周）", "Inquiries per week"),
+    "svc.fc.title": (
+        "首问负责制：首问单位解决率",
+        "First consulting responsibility: solved by the unit first asked",
+    ),
+    "svc.fc.note": (
+        "首问解决率 = 首问单位办结的咨询 ÷ 收到的咨询（含未办结）。",
+        "Share solved at first contact = inquiries resolved by the unit first asked ÷ "
+        "inquiries received (open ones included).",
+    ),
+    "svc.fc.x": ("首问解决率", "Solved at first contact"),
+    "svc.units.title": ("转办最多的首问单位", "Units that pass questions on most"),
+    "svc.units.note": (
+        "转办 = 首问单位收到但未在首问环节解决的咨询（按月汇总，所选时段所在月份）。",
+        "Passed on = received by the unit first asked and not solved there (monthly "
+        "totals over the months of the period).",
+    ),
+    "svc.units.x": ("转办件数", "Inquiries passed on"),
+    "svc.units.hover": (
+        "收到 {received} 件，转办 {passed} 件（{share}）",
+        "received {received}, passed on {passed} ({share})",
+    ),
+    "svc.times.title": ("首次响应与办结时长", "Time to first response and to resolution"),
+    "svc.times.note": (
+        "服务承诺：12360 热线 1 个工作日内答复，网上服务大厅、关企e联、门户网站 3 个工作日内；"
+        "现场咨询无时限承诺。工作日按国务院公布的节假日安排（含调休）计算，覆盖 {first}–{last} 年，"
+        "其他年份仅扣除周末。期限 = 收到当日之后第 N 个工作日 24:00。"
+        "中位数与 P90 来自对数分桶直方图（误差 < 9%）。",
+        "Service commitments: hotline 12360 answers within 1 working day; Online Service "
+        "Hall, E-Contact and portal within 3 working days; on-site has no commitment. "
+        "Working days follow the State Council holiday notices with adjusted working days "
+        "(调休) for {first}-{last}; other years count weekends only. Deadline = 24:00 of the "
+        "N-th working day after the day of receipt. Median and p90 from log-spaced "
+        "histograms (within 9 %).",
+    ),
+    "svc.times.y": ("小时", "Hours"),
+    "svc.times.response_p50": ("首次响应 中位数", "First response, median"),
+    "svc.times.response_p90": ("首次响应 P90", "First response, p90"),
+    "svc.times.resolve_p50": ("办结 中位数", "Resolution, median"),
+    "svc.times.resolve_p90": ("办结 P90", "Resolution, p90"),
+    "svc.met.title": ("承诺时限内完成的比例", "Share within the service commitment"),
+    "svc.met.response": ("时限内首次响应", "First response within commitment"),
+    "svc.met.resolve": ("时限内办结", "Resolved within commitment"),
+    "svc.commitment": ("{n} 个工作日", "{n} working day(s)"),
+    "svc.commitment.none": ("无时限承诺", "no commitment"),
+    "svc.qa.title": ("发布为问答的咨询（按主题）", "Questions published as Q&A, by topic"),
+    "svc.qa.x": ("发布问答数", "Published answers"),
+    "svc.qa.hover": ("{n} 条，占该主题咨询 {share}", "{n}, {share} of the topic's inquiries"),
+    "svc.repeat.title": (
+        "问答发布前后的重复提问",
+        "Repeat questions before and after the first published answer",
+    ),
+    "svc.repeat.note": (
+        "重复提问 = 某主题每周咨询量；比较该主题首条问答发布所在周之前 {n} 周与之后 {n} 周"
+        "（不含当周，全部历史，当前关区与渠道）。数据起始处不足 {n} 周时按已有周数计算。",
+        "Repeat questions = inquiries on the topic per week, in the {n} weeks before the "
+        "week of the topic's first published answer against the {n} weeks after it (that "
+        "week excluded; all history, current districts and channel). Where the data start "
+        "later, the weeks that exist are used.",
+    ),
+    "svc.repeat.before": ("发布前（件/周）", "Before (per week)"),
+    "svc.repeat.after": ("发布后（件/周）", "After (per week)"),
+    "svc.repeat.first": ("首条问答：{week} 当周", "first answer: week of {week}"),
+    "svc.repeat.no_before": (
+        "数据开始时已有问答：无发布前数据",
+        "answered from the start of the data: no 'before'",
+    ),
+    "svc.training.title": ("企业培训覆盖", "Training coverage"),
+    "svc.training.y": ("参训企业（家次/月）", "Enterprises trained per month"),
+    "svc.coverage.title": (
+        "参训企业与在该关区申报的企业",
+        "Enterprises trained against enterprises declaring there",
+    ),
+    "svc.coverage.trained": ("参训企业（家次）", "Enterprises trained (attendances)"),
+    "svc.coverage.declaring": ("申报企业（家）", "Enterprises declaring"),
+    "svc.coverage.hover": (
+        "覆盖 {coverage}；申报企业退单率 {returned}，跨关区申报占比 {cross}",
+        "coverage {coverage}; declaring enterprises: returned {returned}, cross-district {cross}",
+    ),
+    "svc.coverage.note": (
+        "参训企业为培训记录中的参训企业数之和（同一企业多次参训重复计数）；申报企业为所选时段所在自然年内在该关区申报过的企业。"
+        "退单率 = 退回修改或不受理的报关单占比。",
+        "Enterprises trained = sum of the sessions' enterprises trained (an enterprise "
+        "trained twice counts twice); enterprises declaring = enterprises that declared at "
+        "the district in the calendar years of the period. Returned = share of "
+        "declarations returned for amendment or rejected.",
+    ),
+    "svc.caveat": (
+        "注意：参训与未参训企业的差异只是相关，不能证明培训的效果（参训企业本身可能不同）。"
+        "现有数据契约只有每次培训的企业数量、没有具体企业名单，因此尚不能逐企业比较参训与未参训企业的退单率、咨询率和跨关区申报使用率。",
+        "Caveat: differences between trained and untrained enterprises are association, "
+        "not proof that training works (the enterprises that attend may differ anyway). "
+        "The data contract carries only how many enterprises each session trained, not "
+        "which, so trained and untrained enterprises cannot yet be compared one by one on "
+        "returned declarations, inquiry rate or cross-district declaration.",
+    ),
+    "svc.esc.title": ("升级为应急事件的咨询", "Inquiries escalated to incidents"),
+    "svc.esc.note": (
+        "最新 {n} 条；点击事件编号打开应急处置页面。",
+        "Newest {n}; the incident id opens the Emergency Response page.",
+    ),
+    "svc.esc.y": ("升级件数（件/周）", "Escalated per week"),
+    "svc.col.received": ("收到时间", "Received"),
+    "svc.col.inquiry": ("咨询编号", "Inquiry"),
+    "svc.col.incident": ("事件编号", "Incident"),
+    "svc.empty": ("所选时段和范围内没有数据", "No data for this period and scope"),
+    "svc.failed": (
+        "数据库暂不可用，请稍后重试",
+        "The database is not available; try again shortly",
+    ),
+}

@@ -88,7 +88,68 @@ class Admin:
     VERSION = "admin-version-store"
 
 
-ALL_CLASSES = (Shell, CommandCenter, DataStatus, Admin)
+class Service:
+    """Enterprise Service page (/service): inquiries, first contact, Q&A, training."""
+
+    DISTRICT = "svc-district-dropdown"
+    CHANNEL = "svc-channel-dropdown"
+    PERIOD = "svc-period-radio"
+    RANGE = "svc-range-text"
+    KPIS = "svc-kpis-div"
+    VOLUME_BY = "svc-volume-by-radio"
+    VOLUME = "svc-volume-graph"
+    FC_BY = "svc-fc-by-radio"
+    FIRST_CONTACT = "svc-first-contact-graph"
+    UNITS = "svc-units-graph"
+    TIMES = "svc-times-graph"
+    MET = "svc-met-graph"
+    QA = "svc-qa-graph"
+    REPEAT = "svc-repeat-graph"
+    TRAINING = "svc-training-graph"
+    COVERAGE = "svc-coverage-graph"
+    ESCALATIONS = "svc-escalations-graph"
+    ESC_GRID = "svc-escalations-grid"
+
+
+class Districts:
+    """District Analysis page (/districts): drill from region to declaration."""
+
+    URL = "dist-url-location"
+    FILTERS = "dist-filters-store"
+    DISTRICT = "dist-district-dropdown"
+    PORT = "dist-port-dropdown"
+    PERIOD = "dist-period-radio"
+    IE = "dist-ie-radio"
+    SPLIT = "dist-split-radio"
+    CHIPS = "dist-chips-div"
+    ERROR = "dist-error-div"
+    RANGE = "dist-range-text"
+    KPIS = "dist-kpis-div"
+    PORTS = "dist-ports-graph"
+    WATERFALL = "dist-waterfall-graph"
+    STAGES = "dist-stages-graph"
+    HEATMAP = "dist-heatmap-graph"
+    HIST = "dist-hist-graph"
+    MODE = "dist-mode-graph"
+    TIER = "dist-tier-graph"
+    GRID = "dist-table-grid"
+    PAGER = "dist-pager-store"
+    PREV = "dist-prev-button"
+    NEXT = "dist-next-button"
+    FIRST = "dist-first-button"
+    PAGE = "dist-page-text"
+    SORT = "dist-sort-radio"
+    EXPORT = "dist-export-link"
+    DETAIL = "dist-detail-div"
+    CHIP = "dist-chip"  # pattern-matching type: {"type": CHIP, "key": <url key>}
+
+
+def dist_chip(key: object) -> dict[str, object]:
+    """The id of one removable filter chip (key: a URL key, or ALL in a callback)."""
+    return {"type": Districts.CHIP, "key": key}
+
+
+ALL_CLASSES = (Shell, CommandCenter, DataStatus, Admin, Service, Districts)
 
 
 def all_ids() -> list[str]:

@@ -75,7 +75,7 @@ def met(channel: str, received: pd.Timestamp, done: object) -> bool:
     if channel not in COMMITMENT_WORKING_DAYS or pd.isna(done):
         return False
     due = due_by_walking(received.date(), COMMITMENT_WORKING_DAYS[channel])
-    return pd.Timestamp(done).date() <= due  # type: ignore[arg-type]
+    return pd.Timestamp(done).date() <= due
 
 
 def _read(engine: Engine, table: object) -> pd.DataFrame:
@@ -210,7 +210,7 @@ def _reset(engine: Engine) -> None:
     max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(batches=st.lists(inquiry_rows, min_size=1, max_size=3))
-def test_service_rollups_equal_raw_aggregates(engine: Engine, batches: list) -> None:  # type: ignore[type-arg]
+def test_service_rollups_equal_raw_aggregates(engine: Engine, batches: list) -> None:
     _reset(engine)
     for i, batch in enumerate(batches):
         rows = [

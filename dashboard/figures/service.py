@@ -1,0 +1,427 @@
+"""Enterprise Service figures: pure builders from the facade's frames to plotly dicts/rows.
+
+Codes (channels, categories, topics, districts, offices, training types) are shown by
+their names in the page's language, never bare.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures import base_layout, empty_figure
+from dashboard.i18n import district_names, t
+from dashboard.reference import load_reference
+
+CODE_TABLES = {
+    "channel": "inquiry_channel",
+    "category": "inquiry_category",
+    "topic": "inquiry_topic",
+    "type": "training_type",
+}
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+
+
+def names(dim: str, lang: str) -> dict[str, str]:
+    """Code -> display name for a dimension (district, office or a code table)."""
+    if dim in ("district_code", "declare_district"):
+        return district_names(lang)
+    if dim in ("first_contact_unit", "office"):
+        return load_reference().names("office", "zh" if lang == "zh" else "en")
+    return load_reference().names(CODE_TABLES[dim], "zh" if lang == "zh" else "en")
+
+
+def pct(value: float) -> str:
+    """0.123 -> '12.3%' ('—' for NaN)."""
+    return "—" if value is None or math.isnan(value) else f"{100 * value:.1f}%"
+
+
+def hours_text(value: float, lang: str) -> str:
+    """Hours with one decimal, '—' for NaN."""
+    if value is None or math.isnan(value):
+        return t("svc.none", lang)
+    return t("svc.hours", lang, n=f"{value:.1f}")
+
+
+def commitment_text(days: float, lang: str) -> str:
+    """'1 working day(s)' or 'no commitment'."""
+    if days is None or math.isnan(days):
+        return t("svc.commitment.none", lang)
+    return t("svc.commitment", lang, n=int(days))
+
+
+def _dates(values: pd.Series) -> list[str]:
+    return [d.strftime("%Y-%m-%d") for d in pd.to_datetime(values)]
+
+
+def volume_figure(weekly: pd.DataFrame, dim: str, lang: str) -> go.Figure:
+    """Stacked weekly bars of inquiries received, one trace per value of `dim`."""
+    if weekly.empty or weekly["received_n"].sum() == 0:
+        return empty_figure(t("svc.empty", lang))
+    label = names(dim, lang)
+    wide = weekly.pivot_table(
+        index="week", columns=dim, values="received_n", aggfunc="sum", fill_value=0
+    )
+    order = wide.sum().sort_values(ascending=False).index
+    x = _dates(wide.index.to_series())
+    data = [
+        {
+            "type": "bar",
+            "name": label.get(code, code),
+            "x": x,
+            "y": wide[code].astype(int).tolist(),
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+        }
+        for i, code in enumerate(order)
+    ]
+    layout = base_layout(
+        barmode="stack",
+        yaxis={"title": {"text": t("svc.volume.y", lang)}},
+        xaxis={"type": "date"},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 56, "r": 16, "t": 16, "b": 40},
+        height=340,
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+def share_bars(
+    frame: pd.DataFrame, dim: str, value: str, count: str, title_key: str, lang: str
+) -> go.Figure:
+    """Horizontal bars of a share per value of `dim`, labelled with the share and count."""
+    frame = frame[frame[count] > 0]
+    if frame.empty:
+        return empty_figure(t("svc.empty", lang))
+    label = names(dim, lang)
+    frame = frame.sort_values(value)
+    return go.Figure(
+        data=[
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [label.get(c, c) for c in frame[dim]],
+                "x": frame[value].round(4).tolist(),
+                "text": [
+                    f"{pct(v)} (n={int(n)})"
+                    for v, n in zip(frame[value], frame[count], strict=True)
+                ],
+                "textposition": "auto",
+                "marker": {"color": "#2a6f97"},
+                "hoverinfo": "y+text",
+            }
+        ],
+        layout=base_layout(
+            xaxis={"title": {"text": t(title_key, lang)}, "tickformat": ".0%", "range": [0, 1]},
+            yaxis={"automargin": True},
+            margin={"l": 8, "r": 16, "t": 16, "b": 40},
+            height=max(220, 40 + 30 * len(frame)),
+        ),
+    )
+
+
+def units_figure(units: pd.DataFrame, lang: str) -> go.Figure:
+    """Units ranked by inquiries passed on (horizontal bars, most at the top)."""
+    if units.empty:
+        return empty_figure(t("svc.empty", lang))
+    office = names("office", lang)
+    district = district_names(lang)
+    frame = units.iloc[::-1]
+    labels = [
+        f"{office.get(u, u)} · {district.get(d, d)}"
+        for u, d in zip(frame["first_contact_unit"], frame["district_code"], strict=True)
+    ]
+    hover = [
+        t("svc.units.hover", lang, received=int(r), passed=int(p), share=pct(s))
+        for r, p, s in zip(
+            frame["received_n"], frame["passed_n"], frame["passed_share"], strict=True
+        )
+    ]
+    return go.Figure(
+        data=[
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": labels,
+                "x": frame["passed_n"].astype(int).tolist(),
+                "text": [pct(s) for s in frame["passed_share"]],
+                "textposition": "auto",
+                "hovertext": hover,
+                "hoverinfo": "y+text",
+                "marker": {"color": "#c0504d"},
+            }
+        ],
+        layout=base_layout(
+            xaxis={"title": {"text": t("svc.units.x", lang)}},
+            yaxis={"automargin": True},
+            margin={"l": 8, "r": 16, "t": 16, "b": 40},
+            height=max(220, 40 + 28 * len(frame)),
+        ),
+    )
+
+
+def _channel_labels(table: pd.DataFrame, lang: str) -> list[str]:
+    label = names("channel", lang)
+    return [
+        f"{label.get(c, c)}<br>({commitment_text(d, lang)})"
+        for c, d in zip(table["channel"], table["commitment_days"], strict=True)
+    ]
+
+
+def times_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Median and p90 hours to first response and to resolution per channel (log axis)."""
+    if table.empty or table[["response_p50", "resolve_p50"]].isna().all().all():
+        return empty_figure(t("svc.empty", lang))
+    x = _channel_labels(table, lang)
+    colors = {"response_p50": "#9ecae1", "response_p90": "#3182bd",
+              "resolve_p50": "#fdae6b", "resolve_p90": "#e6550d"}  # fmt: skip
+    data = [
+        {
+            "type": "bar",
+            "name": t(f"svc.times.{col}", lang),
+            "x": x,
+            "y": [None if math.isnan(v) else round(v, 2) for v in table[col]],
+            "text": [hours_text(v, lang) for v in table[col]],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": color},
+        }
+        for col, color in colors.items()
+    ]
+    return go.Figure(
+        data=data,
+        layout=base_layout(
+            barmode="group",
+            yaxis={"title": {"text": t("svc.times.y", lang)}, "type": "log"},
+            legend={"orientation": "h", "y": -0.3},
+            margin={"l": 56, "r": 16, "t": 24, "b": 40},
+            height=360,
+        ),
+    )
+
+
+def met_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Share of answered inquiries within the commitment, per channel with one."""
+    table = table[table["commitment_days"].notna()]
+    if table.empty or table[["response_met_share", "resolve_met_share"]].isna().all().all():
+        return empty_figure(t("svc.empty", lang))
+    x = _channel_labels(table, lang)
+    data = [
+        {
+            "type": "bar",
+            "name": t(f"svc.met.{m}", lang),
+            "x": x,
+            "y": [None if math.isnan(v) else round(v, 4) for v in table[f"{m}_met_share"]],
+            "text": [pct(v) for v in table[f"{m}_met_share"]],
+            "textposition": "auto",
+            "marker": {"color": color},
+        }
+        for m, color in (("response", "#3182bd"), ("resolve", "#e6550d"))
+    ]
+    return go.Figure(
+        data=data,
+        layout=base_layout(
+            barmode="group",
+            yaxis={"tickformat": ".0%", "range": [0, 1]},
+            legend={"orientation": "h", "y": -0.3},
+            margin={"l": 56, "r": 16, "t": 16, "b": 40},
+            height=320,
+        ),
+    )
+
+
+def qa_figure(by_topic: pd.DataFrame, lang: str) -> go.Figure:
+    """Published answers per topic, with their share of the topic's inquiries."""
+    frame = by_topic[by_topic["received_n"] > 0].sort_values("published_n")
+    if frame.empty:
+        return empty_figure(t("svc.empty", lang))
+    label = names("topic", lang)
+    return go.Figure(
+        data=[
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [label.get(c, c) for c in frame["topic"]],
+                "x": frame["published_n"].astype(int).tolist(),
+                "text": [
+                    t("svc.qa.hover", lang, n=int(n), share=pct(s))
+                    for n, s in zip(frame["published_n"], frame["published_share"], strict=True)
+                ],
+                "textposition": "auto",
+                "marker": {"color": "#31a354"},
+            }
+        ],
+        layout=base_layout(
+            xaxis={"title": {"text": t("svc.qa.x", lang)}},
+            yaxis={"automargin": True},
+            margin={"l": 8, "r": 16, "t": 16, "b": 40},
+            height=max(220, 40 + 30 * len(frame)),
+        ),
+    )
+
+
+def repeat_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Inquiries per week before and after each topic's first published answer."""
+    if table.empty:
+        return empty_figure(t("svc.empty", lang))
+    label = names("topic", lang)
+    y = [label.get(c, c) for c in table["topic"]]
+    notes = [
+        t("svc.repeat.first", lang, week=w.strftime("%Y-%m-%d"))
+        + ("" if nb else "; " + t("svc.repeat.no_before", lang))
+        for w, nb in zip(pd.to_datetime(table["first_answer"]), table["weeks_before"], strict=True)
+    ]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": t(f"svc.repeat.{side}", lang),
+            "y": y,
+            "x": [None if math.isnan(v) else round(v, 2) for v in table[f"{side}_per_week"]],
+            "hovertext": notes,
+            "hoverinfo": "x+y+text",
+            "marker": {"color": color},
+        }
+        for side, color in (("before", "#bdbdbd"), ("after", "#31a354"))
+    ]
+    return go.Figure(
+        data=data,
+        layout=base_layout(
+            barmode="group",
+            yaxis={"automargin": True},
+            legend={"orientation": "h", "y": -0.15},
+            margin={"l": 8, "r": 16, "t": 16, "b": 40},
+            height=max(260, 60 + 44 * len(table)),
+        ),
+    )
+
+
+def training_figure(trainings: pd.DataFrame, lang: str) -> go.Figure:
+    """Enterprises trained per month, stacked by training type."""
+    frame = trainings[trainings["enterprises_sum"] > 0]
+    if frame.empty:
+        return empty_figure(t("svc.empty", lang))
+    label = names("type", lang)
+    wide = frame.pivot_table(
+        index="month", columns="type", values="enterprises_sum", aggfunc="sum", fill_value=0
+    )
+    x = _dates(wide.index.to_series())
+    data = [
+        {
+            "type": "bar",
+            "name": label.get(c, c),
+            "x": x,
+            "y": wide[c].astype(int).tolist(),
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+        }
+        for i, c in enumerate(wide.columns)
+    ]
+    return go.Figure(
+        data=data,
+        layout=base_layout(
+            barmode="stack",
+            xaxis={"type": "date"},
+            yaxis={"title": {"text": t("svc.training.y", lang)}},
+            legend={"orientation": "h", "y": -0.2},
+            margin={"l": 56, "r": 16, "t": 16, "b": 40},
+            height=320,
+        ),
+    )
+
+
+def coverage_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Per district: enterprises trained against enterprises declaring there."""
+    if table.empty or table[["trained_n", "enterprises_n"]].sum().sum() == 0:
+        return empty_figure(t("svc.empty", lang))
+    district = district_names(lang)
+    x = [district.get(d, d) for d in table["district_code"]]
+    hover = [
+        t("svc.coverage.hover", lang, coverage=pct(c), returned=pct(r), cross=pct(x_))
+        for c, r, x_ in zip(
+            table["coverage"], table["returned_share"], table["cross_share"], strict=True
+        )
+    ]
+    data = [
+        {
+            "type": "bar",
+            "name": t("svc.coverage.declaring", lang),
+            "x": x,
+            "y": table["enterprises_n"].astype(int).tolist(),
+            "hovertext": hover,
+            "marker": {"color": "#9ecae1"},
+        },
+        {
+            "type": "bar",
+            "name": t("svc.coverage.trained", lang),
+            "x": x,
+            "y": table["trained_n"].astype(int).tolist(),
+            "text": [pct(c) for c in table["coverage"]],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertext": hover,
+            "marker": {"color": "#3182bd"},
+        },
+    ]
+    return go.Figure(
+        data=data,
+        layout=base_layout(
+            barmode="group",
+            legend={"orientation": "h", "y": -0.2},
+            margin={"l": 56, "r": 16, "t": 24, "b": 40},
+            height=320,
+        ),
+    )
+
+
+def escalation_weekly(weekly: pd.DataFrame, lang: str) -> go.Figure:
+    """Escalated inquiries per week, stacked by district."""
+    if weekly.empty or weekly["escalated_n"].sum() == 0:
+        return empty_figure(t("svc.empty", lang))
+    frame = weekly.rename(columns={"escalated_n": "n"})
+    wide = frame.pivot_table(
+        index="week", columns="district_code", values="n", aggfunc="sum", fill_value=0
+    )
+    district = district_names(lang)
+    x = _dates(wide.index.to_series())
+    data = [
+        {
+            "type": "bar",
+            "name": district.get(c, c),
+            "x": x,
+            "y": wide[c].astype(int).tolist(),
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+        }
+        for i, c in enumerate(wide.columns)
+    ]
+    return go.Figure(
+        data=data,
+        layout=base_layout(
+            barmode="stack",
+            xaxis={"type": "date"},
+            yaxis={"title": {"text": t("svc.esc.y", lang)}},
+            legend={"orientation": "h", "y": -0.25},
+            margin={"l": 56, "r": 16, "t": 16, "b": 40},
+            height=260,
+        ),
+    )
+
+
+def escalation_rows(frame: pd.DataFrame, lang: str, emergency_path: str) -> list[dict[str, Any]]:
+    """Grid rows: received time, inquiry, district, channel, topic, incident link (markdown)."""
+    channel, topic, district = names("channel", lang), names("topic", lang), district_names(lang)
+    rows = []
+    for r in frame.itertuples():
+        incident = str(r.escalated_incident_id)
+        rows.append(
+            {
+                "received": pd.Timestamp(r.received_at).strftime("%Y-%m-%d %H:%M"),
+                "inquiry": r.inquiry_id,
+                "district": district.get(r.district_code, r.district_code),
+                "channel": channel.get(r.channel, r.channel),
+                "topic": topic.get(r.topic, r.topic),
+                "incident": f"[{incident}]({emergency_path}?incident={incident})",
+            }
+        )
+    return rows

@@ -1,0 +1,229 @@
+"""Enterprise Service queries: inquiries, first-contact resolution, Q&A, training, escalations.
+
+Charts read the service rollups (`rollup_service_weekly`, `rollup_service_unit_monthly`,
+`rollup_service_hist_monthly`, `rollup_training_monthly`, `rollup_enterprise_yearly`);
+only the escalation list reads raw inquiry rows (newest first, LIMIT, on the received-time
+index). Every function takes the caller's `scope` and applies it in SQL; `channel` narrows
+to one channel (None: all). Ranges are half-open `[start, end)` on the rollup's time key.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Select, func, select, true
+
+from dashboard import schema
+from dashboard.queries import Bind, Scope, in_scope, read_frame
+
+W = schema.rollup_service_weekly
+U = schema.rollup_service_unit_monthly
+H = schema.rollup_service_hist_monthly
+T = schema.rollup_training_monthly
+E = schema.rollup_enterprise_yearly
+WEEKLY_DIMENSIONS = ("channel", "category", "topic", "district_code")
+WEEKLY_MEASURES = (
+    "received_n",
+    "first_contact_n",
+    "published_n",
+    "escalated_n",
+    "responded_n",
+    "response_met_n",
+    "resolved_n",
+    "resolve_met_n",
+)
+
+
+def _channel(column: ColumnElement[str], channel: str | None) -> ColumnElement[bool]:
+    return true() if channel is None else column == channel
+
+
+def _weekly(
+    keys: list[str], start: date, end: date, scope: Scope, channel: str | None
+) -> Select[tuple[object, ...]]:
+    cols = [W.c[k] for k in keys]
+    return (
+        select(*cols, *(func.sum(W.c[m]).label(m) for m in WEEKLY_MEASURES))
+        .where(W.c.week >= start, W.c.week < end)
+        .where(in_scope(W.c.district_code, scope), _channel(W.c.channel, channel))
+        .group_by(*cols)
+    )
+
+
+def weekly_by(
+    bind: Bind, dimension: str, start: date, end: date, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    """Weekly sums of every service measure by one dimension.
+
+    Args:
+        dimension: one of `WEEKLY_DIMENSIONS`.
+        start, end: weeks (Mondays) `[start, end)`.
+
+    Returns:
+        Columns week, <dimension>, and the `WEEKLY_MEASURES`.
+    """
+    if dimension not in WEEKLY_DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    stmt = _weekly(["week", dimension], start, end, scope, channel).order_by(W.c.week)
+    frame = read_frame(bind, stmt, ["week", dimension, *WEEKLY_MEASURES])
+    frame["week"] = pd.to_datetime(frame["week"])
+    return frame
+
+
+def totals_by(
+    bind: Bind, dimension: str, start: date, end: date, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    """Sums of every service measure over the range by one dimension (no time axis)."""
+    if dimension not in WEEKLY_DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    stmt = _weekly([dimension], start, end, scope, channel)
+    return read_frame(bind, stmt, [dimension, *WEEKLY_MEASURES])
+
+
+def topic_history(bind: Bind, scope: Scope, channel: str | None) -> pd.DataFrame:
+    """Inquiries and published answers per topic and week over all history (repeat questions).
+
+    Returns:
+        Columns week, topic, received_n, published_n.
+    """
+    stmt = (
+        select(
+            W.c.week,
+            W.c.topic,
+            func.sum(W.c.received_n).label("received_n"),
+            func.sum(W.c.published_n).label("published_n"),
+        )
+        .where(in_scope(W.c.district_code, scope), _channel(W.c.channel, channel))
+        .group_by(W.c.week, W.c.topic)
+        .order_by(W.c.week)
+    )
+    frame = read_frame(bind, stmt, ["week", "topic", "received_n", "published_n"])
+    frame["week"] = pd.to_datetime(frame["week"])
+    return frame
+
+
+def units(bind: Bind, start: date, end: date, scope: Scope, channel: str | None) -> pd.DataFrame:
+    """Inquiries and first-contact solutions per first-contact unit (months `[start, end)`).
+
+    Returns:
+        Columns district_code, first_contact_unit, received_n, first_contact_n.
+    """
+    stmt = (
+        select(
+            U.c.district_code,
+            U.c.first_contact_unit,
+            func.sum(U.c.received_n).label("received_n"),
+            func.sum(U.c.first_contact_n).label("first_contact_n"),
+        )
+        .where(U.c.month >= start, U.c.month < end)
+        .where(in_scope(U.c.district_code, scope), _channel(U.c.channel, channel))
+        .group_by(U.c.district_code, U.c.first_contact_unit)
+    )
+    cols = ["district_code", "first_contact_unit", "received_n", "first_contact_n"]
+    return read_frame(bind, stmt, cols)
+
+
+def time_histogram(
+    bind: Bind, start: date, end: date, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    """Response and resolution time histogram counts per channel (months `[start, end)`).
+
+    Returns:
+        Columns channel, bucket, response_n, resolve_n.
+    """
+    stmt = (
+        select(
+            H.c.channel,
+            H.c.bucket,
+            func.sum(H.c.response_n).label("response_n"),
+            func.sum(H.c.resolve_n).label("resolve_n"),
+        )
+        .where(H.c.month >= start, H.c.month < end)
+        .where(in_scope(H.c.district_code, scope), _channel(H.c.channel, channel))
+        .group_by(H.c.channel, H.c.bucket)
+    )
+    return read_frame(bind, stmt, ["channel", "bucket", "response_n", "resolve_n"])
+
+
+def trainings(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
+    """Training sessions and enterprises trained per month, district and type.
+
+    Returns:
+        Columns month, district_code, type, sessions_n, enterprises_sum, participants_sum.
+    """
+    stmt = (
+        select(
+            T.c.month,
+            T.c.district_code,
+            T.c.type,
+            func.sum(T.c.sessions_n).label("sessions_n"),
+            func.sum(T.c.enterprises_sum).label("enterprises_sum"),
+            func.sum(T.c.participants_sum).label("participants_sum"),
+        )
+        .where(T.c.month >= start, T.c.month < end, in_scope(T.c.district_code, scope))
+        .group_by(T.c.month, T.c.district_code, T.c.type)
+        .order_by(T.c.month)
+    )
+    cols = ["month", "district_code", "type", "sessions_n", "enterprises_sum", "participants_sum"]
+    frame = read_frame(bind, stmt, cols)
+    frame["month"] = pd.to_datetime(frame["month"])
+    return frame
+
+
+def declarants(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
+    """Enterprises declaring per district and year, with their declaration outcomes.
+
+    Args:
+        start, end: years as 1 January dates, `[start, end)`.
+
+    Returns:
+        Columns year, declare_district, enterprises_n, declared_n, returned_n, cross_n.
+    """
+    stmt = (
+        select(
+            E.c.year,
+            E.c.declare_district,
+            func.count().label("enterprises_n"),
+            func.sum(E.c.declared_n).label("declared_n"),
+            func.sum(E.c.returned_n).label("returned_n"),
+            func.sum(E.c.cross_n).label("cross_n"),
+        )
+        .where(E.c.year >= start, E.c.year < end, E.c.enterprise_uscc != "")
+        .where(E.c.declared_n > 0, in_scope(E.c.declare_district, scope))
+        .group_by(E.c.year, E.c.declare_district)
+    )
+    cols = ["year", "declare_district", "enterprises_n", "declared_n", "returned_n", "cross_n"]
+    frame = read_frame(bind, stmt, cols)
+    frame["year"] = pd.to_datetime(frame["year"])
+    return frame
+
+
+def escalations(
+    bind: Bind, start: datetime, end: datetime, scope: Scope, channel: str | None, limit: int
+) -> pd.DataFrame:
+    """The newest inquiries escalated to incidents, received in `[start, end)`.
+
+    Returns:
+        Columns inquiry_id, received_at, district_code, channel, category, topic,
+        escalated_incident_id; newest first, at most `limit` rows.
+    """
+    q = schema.inquiries
+    cols = [
+        q.c.inquiry_id,
+        q.c.received_at,
+        q.c.district_code,
+        q.c.channel,
+        q.c.category,
+        q.c.topic,
+        q.c.escalated_incident_id,
+    ]
+    stmt = (
+        select(*cols)
+        .where(q.c.received_at >= start, q.c.received_at < end)
+        .where(q.c.escalated_incident_id.is_not(None), q.c.escalated_incident_id != "")
+        .where(in_scope(q.c.district_code, scope), _channel(q.c.channel, channel))
+        .order_by(q.c.received_at.desc(), q.c.inquiry_id.desc())
+        .limit(limit)
+    )
+    return read_frame(bind, stmt, [c.name for c in cols])

@@ -1,0 +1,319 @@
+"""The Enterprise Service page's data: memoized rollup reads and the pure computations on them.
+
+Definitions (also stated on the page):
+- Solved at first contact: the inquiry was resolved by the unit first asked
+  (`resolved_first_contact`); the share is over all inquiries received in the period.
+- Passed on: received by a unit and not solved there (received - solved at first contact).
+- Within commitment: answered by the end of the N-th working day after the day of receipt,
+  N per channel in `dashboard.workdays.COMMITMENT_WORKING_DAYS` (hotline 1, online
+  channels 3, on-site none), over answered inquiries; computed per inquiry at ingest.
+- Median and p90 response / resolution times: from log-spaced histograms
+  (`dashboard.histogram`, within 9 % of the exact value).
+- Repeat questions on a topic: inquiries on the topic per week in the `REPEAT_WEEKS` weeks
+  before the week of its first published answer (in the caller's scope and channel, over
+  all history) against the `REPEAT_WEEKS` weeks after it (that week itself excluded).
+  When the data start fewer weeks before, the weeks that exist are used; with none the
+  "before" rate is unknown.
+- Training coverage: enterprises trained (sum of the sessions' `enterprises_trained`; an
+  enterprise trained twice counts twice) against the enterprises that declared at the
+  district in the same calendar years.
+
+Facades memoize on primitive arguments plus the database `data_version`, and on the
+caller's scope, so users with different districts never share an entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from dashboard.cache import cache
+from dashboard.histogram import percentile_from_histogram
+from dashboard.queries import Scope, feeds
+from dashboard.queries import service as q
+from dashboard.workdays import COMMITMENT_WORKING_DAYS
+
+PERIOD_WEEKS = (13, 26, 52, 104)
+DEFAULT_WEEKS = 26
+REPEAT_WEEKS = 8
+ESCALATION_ROWS = 50
+TOP_UNITS = 12
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole weeks `[start, end)` (Mondays), ending after the current week."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def ending(cls, today: date, weeks: int) -> Period:
+        """The `weeks` weeks up to and including the week of `today`."""
+        end = today - timedelta(days=today.weekday()) + timedelta(days=7)
+        return cls(end - timedelta(weeks=weeks), end)
+
+    @property
+    def months(self) -> tuple[date, date]:
+        """The months overlapping the period, `[first of start month, first after end)`."""
+        last = self.end - timedelta(days=1)
+        nxt = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+        return self.start.replace(day=1), nxt
+
+    @property
+    def years(self) -> tuple[date, date]:
+        """The calendar years overlapping the period, as 1 January dates."""
+        return date(self.start.year, 1, 1), date((self.end - timedelta(days=1)).year + 1, 1, 1)
+
+
+def narrow(scope: Scope, district: str | None) -> Scope:
+    """The districts to query: `district` if the caller may see it (else none), or the scope."""
+    if district is None:
+        return scope
+    if scope is None or district in scope:
+        return (district,)
+    return ()
+
+
+def share(part: pd.Series | float, whole: pd.Series | float) -> pd.Series | float:
+    """part / whole, NaN where whole is 0."""
+    if isinstance(whole, pd.Series):
+        return part / whole.where(whole > 0)
+    return float(part) / float(whole) if whole else float("nan")
+
+
+# --- memoized reads --------------------------------------------------------------------------
+def _version(engine: Engine) -> str:
+    return feeds.data_version(engine)
+
+
+@cache.memoize()
+def _weekly(
+    engine: Engine, version: str, dim: str, p: Period, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    return q.weekly_by(engine, dim, p.start, p.end, scope, channel)
+
+
+@cache.memoize()
+def _totals(
+    engine: Engine, version: str, dim: str, p: Period, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    return q.totals_by(engine, dim, p.start, p.end, scope, channel)
+
+
+def weekly(engine: Engine, dim: str, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
+    """Weekly service measures by `dim` (cached)."""
+    return _weekly(engine, _version(engine), dim, p, scope, channel)
+
+
+def totals(engine: Engine, dim: str, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
+    """Service measures over the period by `dim`, with derived shares (cached)."""
+    frame = _totals(engine, _version(engine), dim, p, scope, channel).copy()
+    frame["first_contact_share"] = share(frame["first_contact_n"], frame["received_n"])
+    frame["published_share"] = share(frame["published_n"], frame["received_n"])
+    frame["response_met_share"] = share(frame["response_met_n"], frame["responded_n"])
+    frame["resolve_met_share"] = share(frame["resolve_met_n"], frame["resolved_n"])
+    return frame
+
+
+@cache.memoize()
+def _units(
+    engine: Engine, version: str, p: Period, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    start, end = p.months
+    return q.units(engine, start, end, scope, channel)
+
+
+def passed_on(engine: Engine, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
+    """First-contact units ranked by inquiries passed on (not solved where first asked)."""
+    return rank_units(_units(engine, _version(engine), p, scope, channel))
+
+
+def rank_units(units: pd.DataFrame, top: int = TOP_UNITS) -> pd.DataFrame:
+    """Units with passed_n = received - solved at first contact and its share, top `top`."""
+    out = units.copy()
+    out["passed_n"] = out["received_n"] - out["first_contact_n"]
+    out["passed_share"] = share(out["passed_n"], out["received_n"])
+    out = out[out["received_n"] > 0]
+    return out.sort_values(["passed_n", "first_contact_unit"], ascending=[False, True]).head(top)
+
+
+@cache.memoize()
+def _hist(
+    engine: Engine, version: str, p: Period, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    start, end = p.months
+    return q.time_histogram(engine, start, end, scope, channel)
+
+
+def response_times(engine: Engine, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
+    """Median and p90 response / resolution hours per channel, with commitment shares."""
+    hist = _hist(engine, _version(engine), p, scope, channel)
+    return time_table(hist, totals(engine, "channel", p, scope, channel))
+
+
+def time_table(hist: pd.DataFrame, by_channel: pd.DataFrame) -> pd.DataFrame:
+    """Per channel: percentiles from the histogram, commitment and the shares within it.
+
+    Returns:
+        Columns channel, commitment_days (NaN: none), response_p50, response_p90,
+        resolve_p50, resolve_p90 (hours), response_met_share, resolve_met_share.
+    """
+    rows = []
+    channels = sorted(set(hist["channel"]) | set(by_channel["channel"]))
+    for ch in channels:
+        h = hist[hist["channel"] == ch]
+        t = by_channel[by_channel["channel"] == ch]
+        days = COMMITMENT_WORKING_DAYS.get(ch)
+        row: dict[str, object] = {"channel": ch, "commitment_days": days or np.nan}
+        for m in ("response", "resolve"):
+            for qn, label in ((0.5, "p50"), (0.9, "p90")):
+                row[f"{m}_{label}"] = percentile_from_histogram(h["bucket"], h[f"{m}_n"], qn)
+            met = float(t[f"{m}_met_n"].sum())
+            done = float(t["responded_n" if m == "response" else "resolved_n"].sum())
+            row[f"{m}_met_share"] = share(met, done) if days else np.nan
+        rows.append(row)
+    cols = ["channel", "commitment_days"] + [
+        f"{m}_{s}" for m in ("response", "resolve") for s in ("p50", "p90", "met_share")
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+@cache.memoize()
+def _topic_history(engine: Engine, version: str, scope: Scope, channel: str | None) -> pd.DataFrame:
+    return q.topic_history(engine, scope, channel)
+
+
+def repeat_questions(engine: Engine, scope: Scope, channel: str | None) -> pd.DataFrame:
+    """Per topic: weekly inquiries before and after its first published answer (cached)."""
+    return repeat_table(_topic_history(engine, _version(engine), scope, channel))
+
+
+def repeat_table(history: pd.DataFrame, weeks: int = REPEAT_WEEKS) -> pd.DataFrame:
+    """Repeat questions around each topic's first published answer.
+
+    Args:
+        history: columns week, topic, received_n, published_n (all history).
+        weeks: window length on each side.
+
+    Returns:
+        Columns topic, first_answer (week), weeks_before, before_per_week, weeks_after,
+        after_per_week, change (after / before - 1); topics without an answer are left out.
+    """
+    rows = []
+    if not history.empty:
+        data_start, data_end = history["week"].min(), history["week"].max()
+        for topic, h in history.groupby("topic", sort=True):
+            answered = h.loc[h["published_n"] > 0, "week"]
+            if answered.empty:
+                continue
+            first = answered.min()
+            lo = max(first - pd.Timedelta(weeks=weeks), data_start)
+            n_before = int((first - lo).days // 7)
+            n_after = int(min(weeks, (data_end - first).days // 7))
+            before = h[(h["week"] >= lo) & (h["week"] < first)]["received_n"].sum()
+            after_end = first + pd.Timedelta(weeks=n_after + 1)
+            after = h[(h["week"] > first) & (h["week"] < after_end)]["received_n"].sum()
+            b = before / n_before if n_before else np.nan
+            a = after / n_after if n_after else np.nan
+            rows.append(
+                {
+                    "topic": topic,
+                    "first_answer": first,
+                    "weeks_before": n_before,
+                    "before_per_week": b,
+                    "weeks_after": n_after,
+                    "after_per_week": a,
+                    "change": a / b - 1 if b > 0 and not np.isnan(a) else np.nan,
+                }
+            )
+    cols = [
+        "topic",
+        "first_answer",
+        "weeks_before",
+        "before_per_week",
+        "weeks_after",
+        "after_per_week",
+        "change",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+@cache.memoize()
+def _trainings(engine: Engine, version: str, p: Period, scope: Scope) -> pd.DataFrame:
+    start, end = p.months
+    return q.trainings(engine, start, end, scope)
+
+
+@cache.memoize()
+def _declarants(engine: Engine, version: str, p: Period, scope: Scope) -> pd.DataFrame:
+    start, end = p.years
+    return q.declarants(engine, start, end, scope)
+
+
+def trainings(engine: Engine, p: Period, scope: Scope) -> pd.DataFrame:
+    """Training sessions and enterprises trained per month, district and type (cached)."""
+    return _trainings(engine, _version(engine), p, scope)
+
+
+def coverage(engine: Engine, p: Period, scope: Scope) -> pd.DataFrame:
+    """Per district: enterprises trained in the period against enterprises declaring there."""
+    return coverage_table(
+        trainings(engine, p, scope), _declarants(engine, _version(engine), p, scope)
+    )
+
+
+def coverage_table(trained: pd.DataFrame, declaring: pd.DataFrame) -> pd.DataFrame:
+    """Per district: enterprises_trained, declaring_n (enterprise-district-years), coverage,
+    and the declaring enterprises' returned and cross-district shares of declarations."""
+    t = trained.groupby("district_code")["enterprises_sum"].sum().rename("trained_n")
+    d = declaring.groupby("declare_district")[
+        ["enterprises_n", "declared_n", "returned_n", "cross_n"]
+    ].sum()
+    d.index.name = "district_code"
+    out = pd.concat([t, d], axis=1).fillna(0).reset_index()
+    out["coverage"] = share(out["trained_n"], out["enterprises_n"])
+    out["returned_share"] = share(out["returned_n"], out["declared_n"])
+    out["cross_share"] = share(out["cross_n"], out["declared_n"])
+    return out.sort_values("district_code").reset_index(drop=True)
+
+
+@cache.memoize()
+def _escalations(
+    engine: Engine, version: str, p: Period, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    start = datetime.combine(p.start, datetime.min.time())
+    end = datetime.combine(p.end, datetime.min.time())
+    return q.escalations(engine, start, end, scope, channel, ESCALATION_ROWS)
+
+
+def escalations(engine: Engine, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
+    """The newest escalated inquiries of the period (cached)."""
+    return _escalations(engine, _version(engine), p, scope, channel)
+
+
+def kpis(engine: Engine, p: Period, scope: Scope, channel: str | None) -> dict[str, float]:
+    """Headline numbers of the period: volume and the shares defined in the module doc."""
+    t = totals(engine, "channel", p, scope, channel)
+    hist = _hist(engine, _version(engine), p, scope, channel)
+    return kpi_values(t, hist)
+
+
+def kpi_values(by_channel: pd.DataFrame, hist: pd.DataFrame) -> dict[str, float]:
+    """Headline numbers from per-channel totals and the time histogram."""
+    s = by_channel[list(q.WEEKLY_MEASURES)].sum()
+    committed = by_channel[by_channel["channel"].isin(list(COMMITMENT_WORKING_DAYS))]
+    return {
+        "received": float(s["received_n"]),
+        "first_contact_share": float(share(s["first_contact_n"], s["received_n"])),
+        "resolve_met_share": float(
+            share(committed["resolve_met_n"].sum(), committed["resolved_n"].sum())
+        ),
+        "resolve_p50": percentile_from_histogram(hist["bucket"], hist["resolve_n"], 0.5),
+        "published": float(s["published_n"]),
+        "escalated": float(s["escalated_n"]),
+    }

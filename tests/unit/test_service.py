@@ -1,0 +1,268 @@
+"""Enterprise Service pure computations and figure builders, against hand-computed cases."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard import service
+from dashboard.figures import service as fig
+from dashboard.histogram import bucket_of_hours
+from layouts.service import initial
+
+
+def test_period_whole_weeks_ending_after_this_week() -> None:
+    p = service.Period.ending(date(2026, 11, 25), 2)  # a Wednesday
+    assert (p.start, p.end) == (date(2026, 11, 16), date(2026, 11, 30))
+    assert p.months == (date(2026, 11, 1), date(2026, 12, 1))
+    assert p.years == (date(2026, 1, 1), date(2027, 1, 1))
+    p = service.Period.ending(date(2026, 12, 31), 13)  # Thursday; the week ends 3 Jan 2027
+    assert p.end == date(2027, 1, 4)
+    assert p.months == (date(2026, 10, 1), date(2027, 2, 1))
+    assert p.years == (date(2026, 1, 1), date(2028, 1, 1))
+
+
+def test_narrow_never_widens() -> None:
+    assert service.narrow(None, None) is None
+    assert service.narrow(None, "0200") == ("0200",)
+    assert service.narrow(("0100", "0200"), "0200") == ("0200",)
+    assert service.narrow(("0100",), "0200") == ()
+    assert service.narrow(("0100",), None) == ("0100",)
+
+
+def test_rank_units_passed_on() -> None:
+    units = pd.DataFrame(
+        {
+            "district_code": ["0200", "0200", "0100", "0100"],
+            "first_contact_unit": ["0201", "0202", "0101", "0104"],
+            "received_n": [100, 40, 50, 0],
+            "first_contact_n": [90, 10, 20, 0],
+        }
+    )
+    out = service.rank_units(units, top=2)
+    assert out["first_contact_unit"].tolist() == ["0101", "0202"]  # 30 and 30 passed on
+    assert out["passed_n"].tolist() == [30, 30]
+    assert out["passed_share"].tolist() == pytest.approx([0.6, 0.75])
+
+
+def _hist(channel: str, hours: list[float]) -> pd.DataFrame:
+    b = bucket_of_hours(pd.Series(hours)).astype(int)
+    frame = pd.DataFrame({"channel": channel, "bucket": b, "response_n": 1, "resolve_n": 1})
+    return frame.groupby(["channel", "bucket"], as_index=False).sum()
+
+
+def test_time_table_percentiles_and_commitment_shares() -> None:
+    hist = pd.concat([_hist("HOTLINE_12360", [1.0] * 9 + [30.0]), _hist("ON_SITE", [0.5] * 4)])
+    totals = pd.DataFrame(
+        {
+            "channel": ["HOTLINE_12360", "ON_SITE"],
+            "responded_n": [10, 4],
+            "response_met_n": [9, 4],
+            "resolved_n": [8, 4],
+            "resolve_met_n": [6, 4],
+        }
+    )
+    table = service.time_table(hist, totals).set_index("channel")
+    hot = table.loc["HOTLINE_12360"]
+    assert hot["commitment_days"] == 1
+    assert hot["response_p50"] == pytest.approx(1.0, rel=0.10)  # median of nine 1 h, one 30 h
+    assert hot["response_p90"] == pytest.approx(1.0, rel=0.10)  # 9th of 10 is still 1 h
+    assert hot["response_met_share"] == pytest.approx(0.9)
+    assert hot["resolve_met_share"] == pytest.approx(0.75)
+    site = table.loc["ON_SITE"]
+    assert math.isnan(site["commitment_days"]) and math.isnan(site["resolve_met_share"])
+    assert site["resolve_p50"] == pytest.approx(0.5, rel=0.10)
+
+
+def test_repeat_table_before_after_first_answer() -> None:
+    weeks = pd.date_range("2026-01-05", periods=12, freq="7D")
+    received = [10, 10, 10, 10, 12, 6, 6, 6, 6, 6, 6, 6]
+    published = [0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0]  # first answer in week 5 (2 Feb)
+    other = [5] * 12
+    history = pd.DataFrame(
+        {
+            "week": list(weeks) * 2,
+            "topic": ["E_COMMERCE"] * 12 + ["OTHER"] * 12,
+            "received_n": received + other,
+            "published_n": published + [1] + [0] * 11,
+        }
+    )
+    table = service.repeat_table(history, weeks=4).set_index("topic")
+    e = table.loc["E_COMMERCE"]
+    assert e["first_answer"] == pd.Timestamp("2026-02-02")
+    assert (e["weeks_before"], e["weeks_after"]) == (4, 4)
+    assert e["before_per_week"] == pytest.approx(10.0)
+    assert e["after_per_week"] == pytest.approx(6.0)
+    assert e["change"] == pytest.approx(-0.4)
+    o = table.loc["OTHER"]  # answered in the first week of the data: no "before"
+    assert o["weeks_before"] == 0 and math.isnan(o["before_per_week"]) and math.isnan(o["change"])
+    assert o["after_per_week"] == pytest.approx(5.0)
+
+
+def test_repeat_table_leaves_out_unanswered_topics() -> None:
+    history = pd.DataFrame(
+        {
+            "week": [pd.Timestamp("2026-01-05")],
+            "topic": ["X"],
+            "received_n": [3],
+            "published_n": [0],
+        }
+    )
+    assert service.repeat_table(history).empty
+    assert service.repeat_table(history.iloc[:0]).empty
+
+
+def test_coverage_table() -> None:
+    trained = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-01-01"]),
+            "district_code": ["0200", "0200", "7900"],
+            "type": ["ENTERPRISE_OUTREACH"] * 3,
+            "sessions_n": [1, 2, 1],
+            "enterprises_sum": [30, 20, 0],
+            "participants_sum": [60, 40, 5],
+        }
+    )
+    declaring = pd.DataFrame(
+        {
+            "year": pd.to_datetime(["2026-01-01"] * 2),
+            "declare_district": ["0200", "0100"],
+            "enterprises_n": [200, 80],
+            "declared_n": [1000, 400],
+            "returned_n": [30, 4],
+            "cross_n": [250, 100],
+        }
+    )
+    out = service.coverage_table(trained, declaring).set_index("district_code")
+    assert out.loc["0200", "trained_n"] == 50
+    assert out.loc["0200", "coverage"] == pytest.approx(0.25)
+    assert out.loc["0200", "returned_share"] == pytest.approx(0.03)
+    assert out.loc["0100", "trained_n"] == 0 and out.loc["0100", "coverage"] == 0
+    assert out.loc["0100", "cross_share"] == pytest.approx(0.25)
+    assert math.isnan(out.loc["7900", "coverage"])  # nobody declared there
+
+
+def test_kpi_values() -> None:
+    by_channel = pd.DataFrame(
+        {
+            "channel": ["HOTLINE_12360", "ON_SITE"],
+            **{m: [0, 0] for m in service.q.WEEKLY_MEASURES},
+        }
+    )
+    by_channel.loc[0, ["received_n", "first_contact_n", "resolved_n", "resolve_met_n"]] = [
+        10,
+        8,
+        9,
+        6,
+    ]
+    by_channel.loc[1, ["received_n", "first_contact_n", "resolved_n", "resolve_met_n"]] = [
+        10,
+        10,
+        10,
+        0,
+    ]
+    by_channel.loc[0, ["published_n", "escalated_n"]] = [2, 1]
+    k = service.kpi_values(by_channel, _hist("HOTLINE_12360", [2.0] * 5))
+    assert k["received"] == 20 and k["published"] == 2 and k["escalated"] == 1
+    assert k["first_contact_share"] == pytest.approx(0.9)
+    assert k["resolve_met_share"] == pytest.approx(6 / 9)  # on-site has no commitment
+    assert k["resolve_p50"] == pytest.approx(2.0, rel=0.10)
+
+
+def _text(figure: object) -> str:
+    return json.dumps(figure.to_plotly_json(), ensure_ascii=False)  # type: ignore[attr-defined]
+
+
+def test_volume_figure_shows_names_not_codes() -> None:
+    weekly = pd.DataFrame(
+        {
+            "week": pd.to_datetime(["2026-01-05", "2026-01-05", "2026-01-12"]),
+            "channel": ["HOTLINE_12360", "PORTAL", "HOTLINE_12360"],
+            "received_n": [5, 3, 7],
+        }
+    )
+    f = fig.volume_figure(weekly, "channel", "zh")
+    text = _text(f)
+    assert "12360热线" in text and "门户网站" in text and "HOTLINE_12360" not in text
+    hot = next(tr for tr in f.data if tr.name == "12360热线")
+    assert list(hot.y) == [5, 7]
+    assert "Internet portal" in _text(fig.volume_figure(weekly, "channel", "en"))
+    assert len(_text(f).encode()) < 150_000
+
+
+def test_empty_figures_say_why() -> None:
+    empty = pd.DataFrame(columns=["week", "channel", "received_n"])
+    assert "No data" in _text(fig.volume_figure(empty, "channel", "en"))
+    assert "No data" in _text(fig.repeat_figure(service.repeat_table(pd.DataFrame()), "en"))
+
+
+def test_units_and_escalation_rows_use_names_and_links() -> None:
+    units = service.rank_units(
+        pd.DataFrame(
+            {
+                "district_code": ["0200"],
+                "first_contact_unit": ["0202"],
+                "received_n": [10],
+                "first_contact_n": [4],
+            }
+        )
+    )
+    f = fig.units_figure(units, "en")
+    assert list(f.data[0].x) == [6] and "Tianjin" in f.data[0].y[0]
+    rows = fig.escalation_rows(
+        pd.DataFrame(
+            {
+                "inquiry_id": ["Q-0200-20260301-0001"],
+                "received_at": [pd.Timestamp("2026-03-01 09:30")],
+                "district_code": ["0200"],
+                "channel": ["HOTLINE_12360"],
+                "category": ["COMPLAINT_REPORT"],
+                "topic": ["E_COMMERCE"],
+                "escalated_incident_id": ["INC-0200-20260301-E001"],
+            }
+        ),
+        "en",
+        "/emergency",
+    )
+    assert rows[0]["incident"] == (
+        "[INC-0200-20260301-E001](/emergency?incident=INC-0200-20260301-E001)"
+    )
+    assert rows[0]["channel"] == "12360 hotline" and rows[0]["topic"] == "Cross-border e-commerce"
+
+
+def test_times_figure_labels_commitments() -> None:
+    table = pd.DataFrame(
+        {
+            "channel": ["HOTLINE_12360", "ON_SITE"],
+            "commitment_days": [1.0, np.nan],
+            "response_p50": [0.1, 0.2],
+            "response_p90": [0.5, 0.4],
+            "resolve_p50": [1.0, 2.0],
+            "resolve_p90": [9.0, 3.0],
+            "response_met_share": [0.9, np.nan],
+            "resolve_met_share": [0.8, np.nan],
+        }
+    )
+    text = _text(fig.times_figure(table, "en"))
+    assert "1 working day(s)" in text and "no commitment" in text
+    met = fig.met_figure(table, "en")
+    assert len(met.data[0].x) == 1  # channels without a commitment are left out
+    assert list(met.data[1].y) == [0.8]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ("all", "all", 26)),
+        ({"district": "0200", "channel": "PORTAL", "weeks": "52"}, ("0200", "PORTAL", 52)),
+        ({"district": "0100", "weeks": "7"}, ("all", "all", 26)),  # outside scope, bad weeks
+        ({"channel": "<script>", "weeks": "x"}, ("all", "all", 26)),
+    ],
+)
+def test_layout_reads_filters_from_the_query_string(query: dict, expected: tuple) -> None:  # type: ignore[type-arg]
+    assert initial(query, ("0200", "7900")) == expected
