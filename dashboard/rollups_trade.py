@@ -5,7 +5,9 @@ Trade is counted when goods are released (the statistical time of customs statis
 only released declarations contribute, on their release day, week, month or year. Each
 rollup holds several grains in one table (`schema.TRADE_GRAINS`): a query reads whole
 years, then whole months, then whole weeks or days at the edges of its range, which bounds
-the rows it reads whatever the range (five years is at most 5 years + 22 months + 62 days).
+the rows it reads whatever the range. The clearance histogram also keeps every district
+summed under `schema.ALL_DISTRICTS`, so the whole region's percentiles read a quarter of
+the rows.
 """
 
 from __future__ import annotations
@@ -31,10 +33,10 @@ MIX_DIMENSIONS: Mapping[str, str] = {
 UNKNOWN_REGION = "UNKNOWN"
 OTHER_REGION = "OTHER"
 GRAINS_OF: Mapping[str, tuple[str, ...]] = {
-    "rollup_trade": ("D", "W", "M"),
-    "rollup_trade_hist": ("D", "W", "M", "Y"),
-    "rollup_trade_od_hist": ("M", "Y"),
-    "rollup_trade_mix": ("M", "Y"),
+    "rollup_trade": ("D", "W", "M", "Q"),
+    "rollup_trade_hist": ("D", "W", "M", "Q", "Y"),
+    "rollup_trade_od_hist": ("M", "Q", "Y"),
+    "rollup_trade_mix": ("M", "Q", "Y"),
 }
 
 
@@ -58,7 +60,7 @@ def _stack(
     frame: pd.DataFrame, days: pd.Series, table: Table, measures: Mapping[str, pd.Series]
 ) -> pd.DataFrame:
     """Sum `measures` by (grain, period, keys) for every grain the table keeps."""
-    keys = [c.name for c in table.primary_key.columns][2:]
+    keys = [c.name for c in table.primary_key.columns if c.name not in ("grain", "period")]
     base = pd.DataFrame({k: frame[k].fillna("") for k in keys})
     for name, values in measures.items():
         base[name] = values.astype(float).to_numpy()
@@ -95,7 +97,10 @@ def trade_deltas(rows: pd.DataFrame) -> dict[Table, pd.DataFrame]:
             od_parts.append(_stack(part, days[has], schema.rollup_trade_od_hist, counts))
     hist_keys = [c.name for c in schema.rollup_trade_hist.primary_key.columns]
     hist = pd.concat(hist_parts, ignore_index=True).fillna(0.0)
-    out[schema.rollup_trade_hist] = hist.groupby(hist_keys, as_index=False, sort=False).sum()
+    hist = hist.groupby(hist_keys, as_index=False, sort=False).sum()
+    every = hist.assign(declare_district=schema.ALL_DISTRICTS)  # all districts, summed
+    every = every.groupby(hist_keys, as_index=False, sort=False).sum()
+    out[schema.rollup_trade_hist] = pd.concat([hist, every], ignore_index=True)
     out[schema.rollup_trade_od_hist] = pd.concat(od_parts, ignore_index=True)
     mix_parts = []
     for dimension, column in MIX_DIMENSIONS.items():

@@ -37,6 +37,8 @@ def _period(day: date, grain: str) -> date:
         return day - timedelta(days=day.weekday())
     if grain == "M":
         return day.replace(day=1)
+    if grain == "Q":
+        return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     return date(day.year, 1, 1)
 
 
@@ -61,7 +63,7 @@ def expected(raw: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out = {
         "rollup_trade": _by_grain(
             rel,
-            ("D", "W", "M"),
+            ("D", "W", "M", "Q"),
             ["declare_district", "port_district", "ie_flag"],
             {"released_n": ("entry_id", "size"), "released_value_usd": ("value_usd", "sum")},
         )
@@ -73,7 +75,7 @@ def expected(raw: pd.DataFrame) -> dict[str, pd.DataFrame]:
         hist.append(
             _by_grain(
                 part,
-                ("D", "W", "M", "Y"),
+                ("D", "W", "M", "Q", "Y"),
                 ["declare_district", "ie_flag", "bucket"],
                 {f"{metric}_n": ("entry_id", "size")},
             )
@@ -81,12 +83,14 @@ def expected(raw: pd.DataFrame) -> dict[str, pd.DataFrame]:
         if metric == "overall":
             out["rollup_trade_od_hist"] = _by_grain(
                 part,
-                ("M", "Y"),
+                ("M", "Q", "Y"),
                 ["declare_district", "port_district", "ie_flag", "bucket"],
                 {"overall_n": ("entry_id", "size")},
             )
     keys = ["grain", "period", "declare_district", "ie_flag", "bucket"]
-    out["rollup_trade_hist"] = pd.concat(hist).fillna(0).groupby(keys, as_index=False).sum()
+    per = pd.concat(hist).fillna(0).groupby(keys, as_index=False).sum()
+    region = per.assign(declare_district="*").groupby(keys, as_index=False).sum()
+    out["rollup_trade_hist"] = pd.concat([per, region], ignore_index=True)
     mix = []
     for dimension, column in (
         ("trade_mode", "trade_mode"),
@@ -101,7 +105,7 @@ def expected(raw: pd.DataFrame) -> dict[str, pd.DataFrame]:
         mix.append(
             _by_grain(
                 part,
-                ("M", "Y"),
+                ("M", "Q", "Y"),
                 ["declare_district", "ie_flag", "dimension", "code"],
                 {"released_n": ("entry_id", "size"), "released_value_usd": ("value_usd", "sum")},
             )
