@@ -20,6 +20,7 @@ from callbacks import admin, command_center, data_status, districts, service, sh
 from dashboard import api, security
 from dashboard.cache import init_cache
 from dashboard.config import Settings
+from dashboard.export_routes import EXPORT_RATE_LIMIT, export_blueprint
 from dashboard.i18n import t
 from layouts import pages as pages_layout
 from layouts import shell as shell_layout
@@ -90,6 +91,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     api_routes = api.ingest_blueprint(lambda: callbacks.engine(server), settings.api_max_bytes)
     limiter.limit(settings.api_rate_limit)(api_routes)
     server.register_blueprint(api_routes)
+    export_routes = export_blueprint(lambda: callbacks.engine(server))
+    limiter.limit(EXPORT_RATE_LIMIT)(export_routes)
+    server.register_blueprint(export_routes)
     return app
 
 

@@ -149,7 +149,47 @@ def dist_chip(key: object) -> dict[str, object]:
     return {"type": Districts.CHIP, "key": key}
 
 
-ALL_CLASSES = (Shell, CommandCenter, DataStatus, Admin, Service, Districts)
+class Trade:
+    """Trade Trends page (/trade): growth beside clearance time, composition, integration."""
+
+    STATE = "trade-state-store"
+    URL_SYNC = "trade-url-sync-store"
+    REFRESH = "trade-refresh-interval"
+    PRESET = "trade-preset-radio"
+    DATES = "trade-dates-picker"
+    DISTRICTS = "trade-districts-dropdown"
+    DIRECTION = "trade-direction-radio"
+    CURRENCY = "trade-currency-radio"
+    GRANULARITY = "trade-granularity-radio"
+    DIMENSION = "trade-dimension-radio"
+    NOTICE = "trade-notice-text"
+    BRIEF_META = "trade-brief-meta-text"
+    PRINT = "trade-print-button"
+    PRINTED = "trade-printed-store"
+    KPIS = "trade-kpis-div"
+    KPIS_STATUS = "trade-kpis-status-text"
+    VALUE = "trade-value-graph"
+    VALUE_STATUS = "trade-value-status-text"
+    VALUE_NOTE = "trade-value-note-text"
+    CLEARANCE = "trade-clearance-graph"
+    CLEARANCE_STATUS = "trade-clearance-status-text"
+    MIX = "trade-mix-graph"
+    MIX_STATUS = "trade-mix-status-text"
+    MIX_NOTE = "trade-mix-note-text"
+    INTEGRATION = "trade-integration-graph"
+    INTEGRATION_STATUS = "trade-integration-status-text"
+    OD = "trade-od-graph"
+    OD_NOTE = "trade-od-note-text"
+    DOWNLOAD = "trade-csv-download"
+    CSV = "trade-csv-button"  # pattern-matching type: {"type": CSV, "chart": <chart>}
+
+
+def trade_csv(chart: object) -> dict[str, object]:
+    """The id of one chart's CSV button (chart: value, clearance, mix, integration, od)."""
+    return {"type": Trade.CSV, "chart": chart}
+
+
+ALL_CLASSES = (Shell, CommandCenter, DataStatus, Admin, Service, Districts, Trade)
 
 
 def all_ids() -> list[str]:
