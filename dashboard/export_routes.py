@@ -4,7 +4,8 @@
 page's filters, within the signed-in user's scope (from the session, never the query),
 newest first. Rows are read in keyset chunks and written through `dashboard.export`
 (formula-injection escaping), so memory stays bounded whatever the row count. Above the
-cap (default 1,000,000 rows, `export_blueprint(cap=...)`) the export is refused with a
+cap (default 1,000,000 rows; `export_blueprint(cap=...)` or the Flask config key
+DISTRICTS_EXPORT_CAP) the export is refused with a
 message saying so. Every export, refused or not, is in the audit log. The app's security
 middleware requires a session for this path; the route also checks the page permission.
 """
@@ -29,6 +30,7 @@ from dashboard.security import client_ip
 
 EXPORT_CAP: Final = 1_000_000
 EXPORT_RATE_LIMIT: Final = "10 per minute"
+CAP_CONFIG: Final = "DISTRICTS_EXPORT_CAP"  # Flask config key overriding the cap
 CODED: Final[dict[str, str]] = {
     "ie_flag": "ie_flag",
     "declare_district": "district",
@@ -58,7 +60,7 @@ def export_blueprint(engine_getter: Callable[[], Engine], cap: int = EXPORT_CAP)
 
     @bp.get("/export/districts.csv")
     def districts_csv() -> Response:
-        return _export(engine_getter(), cap)
+        return _export(engine_getter(), int(flask.current_app.config.get(CAP_CONFIG, cap)))
 
     return bp
 

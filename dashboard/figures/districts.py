@@ -262,6 +262,7 @@ def heatmap_figure(frame: pd.DataFrame, lang: str, cell: tuple[int, int] | None)
             "y": list(range(7)) if cell is not None else days,
             "customdata": [[[d, h] for h in range(24)] for d in range(7)],
             "colorscale": "Blues",
+            "reversescale": True,
             "hovertemplate": f"%{{y}} %{{x}}:00<br>%{{z:,}} {t('dist.count', lang)}<extra></extra>",
         }
     ]
