@@ -47,3 +47,15 @@ def scope() -> Scope:
     if not current_user or not current_user.is_authenticated:
         return ()
     return cast(Scope, current_user.scope)
+
+
+def actor() -> str:
+    """The signed-in user's name for the audit log ("-" outside a session)."""
+    from flask_login import current_user
+
+    return str(getattr(current_user, "username", None) or "-")
+
+
+def client_ip() -> str:
+    """The client address of the current request for the audit log ("-" outside one)."""
+    return (flask.request.remote_addr or "-") if flask.has_request_context() else "-"

@@ -68,3 +68,53 @@ def percentile_from_histogram(
     low, high = bucket_bounds_hours(bucket)
     low = max(low, high / 2 ** (1 / BUCKETS_PER_DOUBLING))
     return float(low * (high / low) ** frac)
+
+
+def percentiles_by(
+    frame: pd.DataFrame, keys: list[str], count: str, quantiles: dict[str, float]
+) -> pd.DataFrame:
+    """`percentile_from_histogram` for every group of `keys` at once (vectorized).
+
+    Args:
+        frame: rows of keys, `bucket` and the `count` column (buckets may repeat).
+        keys: group columns.
+        count: the column of counts to read.
+        quantiles: output column -> q (e.g. {"p50": 0.5}).
+
+    Returns:
+        One row per group with any count: the keys, `n` (the group's total) and one
+        column of hours per quantile.
+    """
+    sums = frame.groupby([*keys, "bucket"], sort=True)[count].sum()
+    sums = sums[sums > 0].reset_index()
+    if sums.empty:
+        return pd.DataFrame(columns=[*keys, "n", *quantiles])
+    grouped = sums.groupby(keys, sort=False)[count]
+    cum = grouped.cumsum().to_numpy(dtype=float)
+    total = grouped.transform("sum").to_numpy(dtype=float)
+    counts = sums[count].to_numpy(dtype=float)
+    out = sums.drop_duplicates(keys)[keys].reset_index(drop=True)
+    out["n"] = sums.groupby(keys, sort=False)[count].sum().to_numpy(dtype=float)
+    bucket = sums["bucket"].to_numpy(dtype=float)
+    for name, q in quantiles.items():
+        target = q * total
+        hit = cum >= target * (1 - 1e-12)
+        first = sums[hit].drop_duplicates(keys).index.to_numpy()
+        frac = (target[first] - (cum[first] - counts[first])) / counts[first]
+        low = 2 ** (bucket[first] / BUCKETS_PER_DOUBLING) / 60.0
+        out[name] = low * 2 ** (np.clip(frac, 0.0, 1.0) / BUCKETS_PER_DOUBLING)
+    return out
+
+
+def from_crossings(crossings: pd.DataFrame) -> pd.Series:
+    """Hours of each quantile from its crossing bucket (`queries.trade.hist_crossings`):
+    the same geometric interpolation as `percentile_from_histogram`.
+
+    Args:
+        crossings: columns q, bucket, n, cum, total (one row per group and quantile).
+    """
+    c = crossings
+    target = c["q"].astype(float) * c["total"].astype(float)
+    frac = (target - (c["cum"].astype(float) - c["n"].astype(float))) / c["n"].astype(float)
+    low = 2 ** (c["bucket"].astype(float) / BUCKETS_PER_DOUBLING) / 60.0
+    return low * 2 ** (frac.clip(0.0, 1.0) / BUCKETS_PER_DOUBLING)
