@@ -90,7 +90,9 @@ def update_volume(district: Any, channel: Any, weeks: Any, dim: Any, lang: Any) 
     dim = _dim(dim, VOLUME_DIMS, "volume_by")
     (out,) = _guard(
         lambda: (
-            fig.volume_figure(service.weekly(callbacks.engine(), dim, p, scope, ch), dim, lang),
+            fig.volume_figure(
+                service.weekly(callbacks.engine(), dim, p, scope, ch, ("received_n",)), dim, lang
+            ),
         ),
         1,
         lang,
@@ -108,7 +110,7 @@ def update_first_contact(
     eng = callbacks.engine()
 
     def build() -> tuple[Any, ...]:
-        by = service.totals(eng, dim, p, scope, ch)
+        by = service.totals(eng, dim, p, scope, ch, ("received_n", "first_contact_n"))
         shares = fig.share_bars(by, dim, "first_contact_share", "received_n", "svc.fc.x", lang)
         return shares, fig.units_figure(service.passed_on(eng, p, scope, ch), lang)
 
@@ -134,7 +136,7 @@ def update_qa(district: Any, channel: Any, weeks: Any, lang: Any) -> tuple[Any, 
     eng = callbacks.engine()
 
     def build() -> tuple[Any, ...]:
-        by_topic = service.totals(eng, "topic", p, scope, ch)
+        by_topic = service.totals(eng, "topic", p, scope, ch, ("received_n", "published_n"))
         repeat = service.repeat_questions(eng, scope, ch)
         return fig.qa_figure(by_topic, lang), fig.repeat_figure(repeat, lang)
 
@@ -164,7 +166,7 @@ def update_escalations(district: Any, channel: Any, weeks: Any, lang: Any) -> tu
     scope, ch, p = parse(district, channel, weeks)
     eng = callbacks.engine()
     try:
-        weekly = service.weekly(eng, "district_code", p, scope, ch)
+        weekly = service.weekly(eng, "district_code", p, scope, ch, ("escalated_n",))
         rows = service.escalations(eng, p, scope, ch)
     except QUERY_ERRORS:
         logger.exception("service escalation query failed")

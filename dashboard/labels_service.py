@@ -26,10 +26,11 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "svc.kpi.received": ("咨询量", "Inquiries"),
     "svc.kpi.first_contact": ("首问解决率", "Solved at first contact"),
     "svc.kpi.met": ("承诺时限内办结", "Resolved within commitment"),
-    "svc.kpi.resolve_p50": ("办结时长中位数", "Median time to resolution"),
+    "svc.kpi.response_met": ("承诺时限内首次响应", "First response within commitment"),
     "svc.kpi.published": ("发布问答", "Published as Q&A"),
     "svc.kpi.escalated": ("升级为事件", "Escalated to incidents"),
     "svc.hours": ("{n} 小时", "{n} h"),
+    "svc.minutes": ("{n} 分钟", "{n} min"),
     "svc.none": ("无数据", "—"),
     "svc.volume.title": ("咨询量（按周）", "Inquiry volume (weekly)"),
     "svc.volume.note": (
@@ -89,19 +90,23 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "Repeat questions before and after the first published answer",
     ),
     "svc.repeat.note": (
-        "重复提问 = 某主题每周咨询量；比较该主题首条问答发布所在周之前 {n} 周与之后 {n} 周"
-        "（不含当周，全部历史，当前关区与渠道）。数据起始处不足 {n} 周时按已有周数计算。",
-        "Repeat questions = inquiries on the topic per week, in the {n} weeks before the "
-        "week of the topic's first published answer against the {n} weeks after it (that "
-        "week excluded; all history, current districts and channel). Where the data start "
-        "later, the weeks that exist are used.",
+        "重复提问 = 某主题每月咨询量；比较该主题首条问答所在月之前 {n} 个月与之后 {n} 个月"
+        "（不含当月，全部历史，当前关区与渠道）。数据起止处不足 {n} 个月时按已有月数计算。",
+        "Repeat questions = inquiries on the topic per month, in the {n} months before the "
+        "month of the topic's first published answer against the {n} months after it (that "
+        "month excluded; all history, current districts and channel). Where the data start "
+        "or end sooner, the months that exist are used.",
     ),
-    "svc.repeat.before": ("发布前（件/周）", "Before (per week)"),
-    "svc.repeat.after": ("发布后（件/周）", "After (per week)"),
-    "svc.repeat.first": ("首条问答：{week} 当周", "first answer: week of {week}"),
+    "svc.repeat.before": ("发布前（件/月）", "Before (per month)"),
+    "svc.repeat.after": ("发布后（件/月）", "After (per month)"),
+    "svc.repeat.first": ("首条问答：{month}", "first answer: {month}"),
     "svc.repeat.no_before": (
         "数据开始时已有问答：无发布前数据",
         "answered from the start of the data: no 'before'",
+    ),
+    "svc.repeat.none_before": (
+        "各主题自数据起始即有发布的问答，无法比较发布前后",
+        "Every topic had a published answer from the start of the data: no 'before' to compare",
     ),
     "svc.training.title": ("企业培训覆盖", "Training coverage"),
     "svc.training.y": ("参训企业（家次/月）", "Enterprises trained per month"),

@@ -292,6 +292,7 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
         schema.rollup_inquiry_daily,
         schema.rollup_service_weekly,
         schema.rollup_service_unit_monthly,
+        schema.rollup_service_topic_monthly,
         schema.rollup_service_hist_monthly,
     ],
     "trainings": [schema.rollup_training_monthly],

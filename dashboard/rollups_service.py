@@ -3,8 +3,9 @@
 Builders in the shape `dashboard.rollups.DELTA_BUILDERS` expects (fact rows -> additive
 deltas). Inquiries: weekly counts by district, channel, category and topic (received, solved
 at first contact, published as Q&A, escalated, answered within the channel's working-day
-commitment), monthly counts by first-contact unit, and monthly histograms of response and
-resolution hours. Declarations: counts per enterprise, declaring district and year. All are
+commitment), monthly counts by first-contact unit, monthly inquiries and published answers
+by topic, and monthly histograms of response and resolution hours. Declarations: counts per
+enterprise, declaring district and year. All are
 sums, so they equal the same aggregate over the raw rows after any sequence of batches.
 """
 
@@ -72,6 +73,11 @@ def inquiry_deltas(rows: pd.DataFrame) -> Deltas:
         {"month": month, "district_code": keys["district_code"], "channel": keys["channel"]},
         index=rows.index,
     )
+    topics = base.assign(
+        topic=keys["topic"],
+        received_n=1.0,
+        published_n=rows["published_qa"].astype(float),
+    )
     parts = []
     for measure, done in (("response_n", response), ("resolve_n", resolved)):
         bucket = bucket_of_hours(_hours(done, received))
@@ -86,6 +92,9 @@ def inquiry_deltas(rows: pd.DataFrame) -> Deltas:
         ),
         schema.rollup_service_unit_monthly: _sum(
             units, ["month", "district_code", "first_contact_unit", "channel"]
+        ),
+        schema.rollup_service_topic_monthly: _sum(
+            topics, ["month", "district_code", "channel", "topic"]
         ),
     }
     if parts:

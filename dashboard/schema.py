@@ -29,7 +29,7 @@ from sqlalchemy.dialects import sqlite
 
 from dashboard.contract import ENDED_STATUSES
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 metadata = MetaData()
 # Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
 # the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
@@ -624,10 +624,24 @@ rollup_trade_mix = _graded(
     {"released_n": Integer, "released_value_usd": Float},
 )
 
-# --- Enterprise Service rollups (upkeep: dashboard.service_rollups) --------------------------
+
+# --- Enterprise Service rollups (upkeep: dashboard.rollups_service) --------------------------
+# Clustered on their key in SQLite (WITHOUT ROWID): the page reads long time ranges of them,
+# and a range over the primary key then reads the rows in place instead of one lookup each.
+def _clustered(
+    name: str,
+    time_col: Column[Any],
+    keys: tuple[str, ...],
+    measures: dict[str, type[Integer] | type[Float]],
+) -> Table:
+    table = _rollup(name, time_col, keys, measures)
+    table.dialect_options["sqlite"]["with_rowid"] = False
+    return table
+
+
 # Weeks start on Monday; *_met_n count inquiries answered within their channel's
 # working-day commitment (dashboard.workdays), computed once per row at ingest.
-rollup_service_weekly = _rollup(
+rollup_service_weekly = _clustered(
     "rollup_service_weekly",
     Column("week", Date, primary_key=True),
     ("district_code", "channel", "category", "topic"),
@@ -642,14 +656,21 @@ rollup_service_weekly = _rollup(
         "resolve_met_n": Integer,
     },
 )
-rollup_service_unit_monthly = _rollup(
+rollup_service_unit_monthly = _clustered(
     "rollup_service_unit_monthly",
     Column("month", Date, primary_key=True),
     ("district_code", "first_contact_unit", "channel"),
     {"received_n": Integer, "first_contact_n": Integer},
 )
+# Inquiries and published answers per topic and month (repeat questions over all history).
+rollup_service_topic_monthly = _clustered(
+    "rollup_service_topic_monthly",
+    Column("month", Date, primary_key=True),
+    ("district_code", "channel", "topic"),
+    {"received_n": Integer, "published_n": Integer},
+)
 # Response and resolution times (hours from receipt) as log-spaced histogram buckets.
-rollup_service_hist_monthly = _rollup(
+rollup_service_hist_monthly = _clustered(
     "rollup_service_hist_monthly",
     Column("month", Date, primary_key=True),
     ("district_code", "channel", "bucket"),
@@ -657,7 +678,7 @@ rollup_service_hist_monthly = _rollup(
 )
 # Declarations per enterprise, declaring district and year (Jan 1): how many enterprises
 # declare in a district (training coverage) and their outcomes.
-rollup_enterprise_yearly = _rollup(
+rollup_enterprise_yearly = _clustered(
     "rollup_enterprise_yearly",
     Column("year", Date, primary_key=True),
     ("declare_district", "enterprise_uscc"),

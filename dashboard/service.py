@@ -9,11 +9,11 @@ Definitions (also stated on the page):
   channels 3, on-site none), over answered inquiries; computed per inquiry at ingest.
 - Median and p90 response / resolution times: from log-spaced histograms
   (`dashboard.histogram`, within 9 % of the exact value).
-- Repeat questions on a topic: inquiries on the topic per week in the `REPEAT_WEEKS` weeks
-  before the week of its first published answer (in the caller's scope and channel, over
-  all history) against the `REPEAT_WEEKS` weeks after it (that week itself excluded).
-  When the data start fewer weeks before, the weeks that exist are used; with none the
-  "before" rate is unknown.
+- Repeat questions on a topic: inquiries on the topic per month in the `REPEAT_MONTHS`
+  months before the month of its first published answer (in the caller's scope and
+  channel, over all history) against the `REPEAT_MONTHS` months after it (that month
+  itself excluded). When the data start or end sooner, the months that exist are used;
+  with none the rate is unknown.
 - Training coverage: enterprises trained (sum of the sessions' `enterprises_trained`; an
   enterprise trained twice counts twice) against the enterprises that declared at the
   district in the same calendar years.
@@ -39,7 +39,7 @@ from dashboard.workdays import COMMITMENT_WORKING_DAYS
 
 PERIOD_WEEKS = (13, 26, 52, 104)
 DEFAULT_WEEKS = 26
-REPEAT_WEEKS = 8
+REPEAT_MONTHS = 3
 ESCALATION_ROWS = 50
 TOP_UNITS = 12
 
@@ -91,46 +91,96 @@ def _version(engine: Engine) -> str:
     return feeds.data_version(engine)
 
 
+ALL_MEASURES = q.WEEKLY_MEASURES
+TIME_MEASURES = ("responded_n", "response_met_n", "resolved_n", "resolve_met_n")
+KPI_MEASURES = (
+    "received_n",
+    "first_contact_n",
+    "published_n",
+    "escalated_n",
+    "responded_n",
+    "response_met_n",
+    "resolved_n",
+    "resolve_met_n",
+)
+SHARES = {
+    "first_contact_share": ("first_contact_n", "received_n"),
+    "published_share": ("published_n", "received_n"),
+    "response_met_share": ("response_met_n", "responded_n"),
+    "resolve_met_share": ("resolve_met_n", "resolved_n"),
+}
+
+
 @cache.memoize()
 def _weekly(
-    engine: Engine, version: str, dim: str, p: Period, scope: Scope, channel: str | None
+    engine: Engine,
+    version: str,
+    dim: str,
+    p: Period,
+    scope: Scope,
+    channel: str | None,
+    measures: tuple[str, ...],
 ) -> pd.DataFrame:
-    return q.weekly_by(engine, dim, p.start, p.end, scope, channel)
+    return q.weekly_by(engine, dim, p.start, p.end, scope, channel, measures)
+
+
+def weekly(
+    engine: Engine,
+    dim: str,
+    p: Period,
+    scope: Scope,
+    channel: str | None,
+    measures: tuple[str, ...] = ALL_MEASURES,
+) -> pd.DataFrame:
+    """Weekly service `measures` by `dim` (cached)."""
+    return _weekly(engine, _version(engine), dim, p, scope, channel, measures)
 
 
 @cache.memoize()
 def _totals(
-    engine: Engine, version: str, dim: str, p: Period, scope: Scope, channel: str | None
+    engine: Engine,
+    version: str,
+    dim: str,
+    p: Period,
+    scope: Scope,
+    channel: str | None,
+    measures: tuple[str, ...],
 ) -> pd.DataFrame:
-    return q.totals_by(engine, dim, p.start, p.end, scope, channel)
+    return with_shares(q.totals_by(engine, dim, p.start, p.end, scope, channel, measures))
 
 
-def weekly(engine: Engine, dim: str, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
-    """Weekly service measures by `dim` (cached)."""
-    return _weekly(engine, _version(engine), dim, p, scope, channel)
+def totals(
+    engine: Engine,
+    dim: str,
+    p: Period,
+    scope: Scope,
+    channel: str | None,
+    measures: tuple[str, ...] = ALL_MEASURES,
+) -> pd.DataFrame:
+    """Service `measures` over the period by `dim`, with the shares they allow (cached)."""
+    return _totals(engine, _version(engine), dim, p, scope, channel, measures)
 
 
-def totals(engine: Engine, dim: str, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
-    """Service measures over the period by `dim`, with derived shares (cached)."""
-    frame = _totals(engine, _version(engine), dim, p, scope, channel).copy()
-    frame["first_contact_share"] = share(frame["first_contact_n"], frame["received_n"])
-    frame["published_share"] = share(frame["published_n"], frame["received_n"])
-    frame["response_met_share"] = share(frame["response_met_n"], frame["responded_n"])
-    frame["resolve_met_share"] = share(frame["resolve_met_n"], frame["resolved_n"])
+def with_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the shares (`SHARES`) whose two measures are in `frame`."""
+    frame = frame.copy()
+    for name, (part, whole) in SHARES.items():
+        if part in frame and whole in frame:
+            frame[name] = share(frame[part], frame[whole])
     return frame
 
 
 @cache.memoize()
-def _units(
+def _passed_on(
     engine: Engine, version: str, p: Period, scope: Scope, channel: str | None
 ) -> pd.DataFrame:
     start, end = p.months
-    return q.units(engine, start, end, scope, channel)
+    return rank_units(q.units(engine, start, end, scope, channel))
 
 
 def passed_on(engine: Engine, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
     """First-contact units ranked by inquiries passed on (not solved where first asked)."""
-    return rank_units(_units(engine, _version(engine), p, scope, channel))
+    return _passed_on(engine, _version(engine), p, scope, channel)
 
 
 def rank_units(units: pd.DataFrame, top: int = TOP_UNITS) -> pd.DataFrame:
@@ -150,10 +200,18 @@ def _hist(
     return q.time_histogram(engine, start, end, scope, channel)
 
 
+@cache.memoize()
+def _response_times(
+    engine: Engine, version: str, p: Period, scope: Scope, channel: str | None
+) -> pd.DataFrame:
+    hist = _hist(engine, version, p, scope, channel)
+    by_channel = _totals(engine, version, "channel", p, scope, channel, TIME_MEASURES)
+    return time_table(hist, by_channel)
+
+
 def response_times(engine: Engine, p: Period, scope: Scope, channel: str | None) -> pd.DataFrame:
     """Median and p90 response / resolution hours per channel, with commitment shares."""
-    hist = _hist(engine, _version(engine), p, scope, channel)
-    return time_table(hist, totals(engine, "channel", p, scope, channel))
+    return _response_times(engine, _version(engine), p, scope, channel)
 
 
 def time_table(hist: pd.DataFrame, by_channel: pd.DataFrame) -> pd.DataFrame:
@@ -184,62 +242,69 @@ def time_table(hist: pd.DataFrame, by_channel: pd.DataFrame) -> pd.DataFrame:
 
 
 @cache.memoize()
-def _topic_history(engine: Engine, version: str, scope: Scope, channel: str | None) -> pd.DataFrame:
-    return q.topic_history(engine, scope, channel)
+def _repeat(engine: Engine, version: str, scope: Scope, channel: str | None) -> pd.DataFrame:
+    return repeat_table(q.topic_history(engine, scope, channel))
 
 
 def repeat_questions(engine: Engine, scope: Scope, channel: str | None) -> pd.DataFrame:
-    """Per topic: weekly inquiries before and after its first published answer (cached)."""
-    return repeat_table(_topic_history(engine, _version(engine), scope, channel))
+    """Per topic: monthly inquiries before and after its first published answer (cached)."""
+    return _repeat(engine, _version(engine), scope, channel)
 
 
-def repeat_table(history: pd.DataFrame, weeks: int = REPEAT_WEEKS) -> pd.DataFrame:
+def _month_index(values: pd.Series) -> np.ndarray:
+    stamps = pd.to_datetime(values)
+    return (stamps.dt.year * 12 + stamps.dt.month - 1).to_numpy(dtype=np.int64)
+
+
+def repeat_table(history: pd.DataFrame, months: int = REPEAT_MONTHS) -> pd.DataFrame:
     """Repeat questions around each topic's first published answer.
 
     Args:
-        history: columns week, topic, received_n, published_n (all history).
-        weeks: window length on each side.
+        history: columns month, topic, received_n, published_n (all history).
+        months: window length on each side.
 
     Returns:
-        Columns topic, first_answer (week), weeks_before, before_per_week, weeks_after,
-        after_per_week, change (after / before - 1); topics without an answer are left out.
+        Columns topic, first_answer (month), months_before, before_per_month, months_after,
+        after_per_month, change (after / before - 1); topics without an answer are left out.
     """
-    rows = []
-    if not history.empty:
-        data_start, data_end = history["week"].min(), history["week"].max()
-        for topic, h in history.groupby("topic", sort=True):
-            answered = h.loc[h["published_n"] > 0, "week"]
-            if answered.empty:
-                continue
-            first = answered.min()
-            lo = max(first - pd.Timedelta(weeks=weeks), data_start)
-            n_before = int((first - lo).days // 7)
-            n_after = int(min(weeks, (data_end - first).days // 7))
-            before = h[(h["week"] >= lo) & (h["week"] < first)]["received_n"].sum()
-            after_end = first + pd.Timedelta(weeks=n_after + 1)
-            after = h[(h["week"] > first) & (h["week"] < after_end)]["received_n"].sum()
-            b = before / n_before if n_before else np.nan
-            a = after / n_after if n_after else np.nan
-            rows.append(
-                {
-                    "topic": topic,
-                    "first_answer": first,
-                    "weeks_before": n_before,
-                    "before_per_week": b,
-                    "weeks_after": n_after,
-                    "after_per_week": a,
-                    "change": a / b - 1 if b > 0 and not np.isnan(a) else np.nan,
-                }
-            )
     cols = [
         "topic",
         "first_answer",
-        "weeks_before",
-        "before_per_week",
-        "weeks_after",
-        "after_per_week",
+        "months_before",
+        "before_per_month",
+        "months_after",
+        "after_per_month",
         "change",
     ]
+    if history.empty:
+        return pd.DataFrame(columns=cols)
+    idx = _month_index(history["month"])
+    first_month, last_month = int(idx.min()), int(idx.max())
+    rows = []
+    for topic in sorted(set(history["topic"])):
+        sel = (history["topic"] == topic).to_numpy()
+        m, rec = idx[sel], history["received_n"].to_numpy(dtype=float)[sel]
+        answered = m[history["published_n"].to_numpy()[sel] > 0]
+        if answered.size == 0:
+            continue
+        first = int(answered.min())
+        n_before = min(months, first - first_month)
+        n_after = min(months, last_month - first)
+        before = rec[(m >= first - n_before) & (m < first)].sum()
+        after = rec[(m > first) & (m <= first + n_after)].sum()
+        b = before / n_before if n_before else np.nan
+        a = after / n_after if n_after else np.nan
+        rows.append(
+            {
+                "topic": topic,
+                "first_answer": pd.Timestamp(year=first // 12, month=first % 12 + 1, day=1),
+                "months_before": n_before,
+                "before_per_month": b,
+                "months_after": n_after,
+                "after_per_month": a,
+                "change": a / b - 1 if n_before and b > 0 and n_after else np.nan,
+            }
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -260,11 +325,16 @@ def trainings(engine: Engine, p: Period, scope: Scope) -> pd.DataFrame:
     return _trainings(engine, _version(engine), p, scope)
 
 
+@cache.memoize()
+def _coverage(engine: Engine, version: str, p: Period, scope: Scope) -> pd.DataFrame:
+    return coverage_table(
+        _trainings(engine, version, p, scope), _declarants(engine, version, p, scope)
+    )
+
+
 def coverage(engine: Engine, p: Period, scope: Scope) -> pd.DataFrame:
     """Per district: enterprises trained in the period against enterprises declaring there."""
-    return coverage_table(
-        trainings(engine, p, scope), _declarants(engine, _version(engine), p, scope)
-    )
+    return _coverage(engine, _version(engine), p, scope)
 
 
 def coverage_table(trained: pd.DataFrame, declaring: pd.DataFrame) -> pd.DataFrame:
@@ -296,24 +366,32 @@ def escalations(engine: Engine, p: Period, scope: Scope, channel: str | None) ->
     return _escalations(engine, _version(engine), p, scope, channel)
 
 
+@cache.memoize()
+def _kpis(
+    engine: Engine, version: str, p: Period, scope: Scope, channel: str | None
+) -> dict[str, float]:
+    return kpi_values(_totals(engine, version, "channel", p, scope, channel, KPI_MEASURES))
+
+
 def kpis(engine: Engine, p: Period, scope: Scope, channel: str | None) -> dict[str, float]:
     """Headline numbers of the period: volume and the shares defined in the module doc."""
-    t = totals(engine, "channel", p, scope, channel)
-    hist = _hist(engine, _version(engine), p, scope, channel)
-    return kpi_values(t, hist)
+    return _kpis(engine, _version(engine), p, scope, channel)
 
 
-def kpi_values(by_channel: pd.DataFrame, hist: pd.DataFrame) -> dict[str, float]:
-    """Headline numbers from per-channel totals and the time histogram."""
-    s = by_channel[list(q.WEEKLY_MEASURES)].sum()
+def kpi_values(by_channel: pd.DataFrame) -> dict[str, float]:
+    """Headline numbers from per-channel totals (the within-commitment shares over the
+    channels that have a commitment)."""
+    s = by_channel[list(KPI_MEASURES)].sum()
     committed = by_channel[by_channel["channel"].isin(list(COMMITMENT_WORKING_DAYS))]
     return {
         "received": float(s["received_n"]),
         "first_contact_share": float(share(s["first_contact_n"], s["received_n"])),
+        "response_met_share": float(
+            share(committed["response_met_n"].sum(), committed["responded_n"].sum())
+        ),
         "resolve_met_share": float(
             share(committed["resolve_met_n"].sum(), committed["resolved_n"].sum())
         ),
-        "resolve_p50": percentile_from_histogram(hist["bucket"], hist["resolve_n"], 0.5),
         "published": float(s["published_n"]),
         "escalated": float(s["escalated_n"]),
     }

@@ -1,10 +1,12 @@
 """Working-day arithmetic over the mainland China public-holiday calendar (with 调休).
 
 The calendar is the State Council's yearly holiday notice (国务院办公厅关于…部分节假日安排的通知)
-for 2022-2026: the listed days off are not working days even on a weekday, and the listed
+for 2021-2026: the listed days off are not working days even on a weekday, and the listed
 adjusted working days (调休上班日) are working days even on a Saturday or Sunday. Every other
 Monday-Friday is a working day. Outside `COVERED_YEARS` no notice is known, so only
 weekends are days off there (holidays are not guessed); the page states this range.
+The commitment measures are computed at ingest, so after a change to this calendar run
+`python -m dashboard rebuild-rollups` (or bump the schema version) to recompute them.
 
 Service commitments (`COMMITMENT_WORKING_DAYS`): an inquiry received on day D meets an
 N-working-day commitment when it is answered by the end (24:00 Beijing time) of the N-th
@@ -22,8 +24,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-COVERED_YEARS = (2022, 2026)
-CALENDAR_NAME = "mainland China public holidays with adjusted working days (调休), 2022-2026"
+COVERED_YEARS = (2021, 2026)
+CALENDAR_NAME = "mainland China public holidays with adjusted working days (调休), 2021-2026"
 # Channel -> working days the answer is due in; channels without a commitment are absent.
 COMMITMENT_WORKING_DAYS: dict[str, int] = {
     "HOTLINE_12360": 1,
@@ -41,6 +43,10 @@ def _span(first: str, last: str) -> list[date]:
 # fmt: off
 # Days off per the notices (including the weekend days inside each break).
 _OFF: tuple[tuple[str, str], ...] = (
+    # 2021
+    ("2021-01-01", "2021-01-03"), ("2021-02-11", "2021-02-17"), ("2021-04-03", "2021-04-05"),
+    ("2021-05-01", "2021-05-05"), ("2021-06-12", "2021-06-14"), ("2021-09-19", "2021-09-21"),
+    ("2021-10-01", "2021-10-07"),
     # 2022
     ("2022-01-01", "2022-01-03"), ("2022-01-31", "2022-02-06"), ("2022-04-03", "2022-04-05"),
     ("2022-04-30", "2022-05-04"), ("2022-06-03", "2022-06-05"), ("2022-09-10", "2022-09-12"),
@@ -62,6 +68,8 @@ _OFF: tuple[tuple[str, str], ...] = (
 )
 # Adjusted working days (weekend days worked to make up for a long break).
 ADJUSTED_WORKING_DAYS: frozenset[date] = frozenset(date.fromisoformat(d) for d in (
+    "2021-02-07", "2021-02-20", "2021-04-25", "2021-05-08", "2021-09-18", "2021-09-26",
+    "2021-10-09",
     "2022-01-29", "2022-01-30", "2022-04-02", "2022-04-24", "2022-05-07", "2022-10-08",
     "2022-10-09",
     "2023-01-28", "2023-01-29", "2023-04-23", "2023-05-06", "2023-06-25", "2023-10-07",

@@ -14,9 +14,9 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.figures.service import hours_text, names, pct
+from dashboard.figures.service import names, pct
 from dashboard.i18n import district_names, t
-from dashboard.service import DEFAULT_WEEKS, ESCALATION_ROWS, PERIOD_WEEKS, REPEAT_WEEKS
+from dashboard.service import DEFAULT_WEEKS, ESCALATION_ROWS, PERIOD_WEEKS, REPEAT_MONTHS
 from dashboard.workdays import COVERED_YEARS
 from layouts import ids
 from layouts.components import current_lang, grid, page_header, section, user_scope
@@ -26,7 +26,7 @@ ALL = "all"
 CHANNELS = ("HOTLINE_12360", "ONLINE_SERVICE_HALL", "E_CONTACT", "PORTAL", "ON_SITE")
 VOLUME_DIMS = ("channel", "category", "topic", "district_code")
 FC_DIMS = ("district_code", "channel", "topic")
-_CONFIG = {"displaylogo": False, "responsive": True}
+_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def initial(query: dict[str, Any], scope: tuple[str, ...] | None) -> tuple[str, str, int]:
@@ -48,8 +48,8 @@ def initial(query: dict[str, Any], scope: tuple[str, ...] | None) -> tuple[str, 
 KPI_FORMATS = (
     ("received", "svc.kpi.received", "int"),
     ("first_contact_share", "svc.kpi.first_contact", "pct"),
+    ("response_met_share", "svc.kpi.response_met", "pct"),
     ("resolve_met_share", "svc.kpi.met", "pct"),
-    ("resolve_p50", "svc.kpi.resolve_p50", "hours"),
     ("published", "svc.kpi.published", "int"),
     ("escalated", "svc.kpi.escalated", "int"),
 )
@@ -62,10 +62,8 @@ def kpi_strip(values: dict[str, float], lang: str) -> dbc.Row:
         v = values.get(key, float("nan"))
         if kind == "int":
             text = f"{int(v):,}" if v == v else t("svc.none", lang)
-        elif kind == "pct":
-            text = pct(v)
         else:
-            text = hours_text(v, lang)
+            text = pct(v)
         tiles.append(
             dbc.Col(
                 html.Div(
@@ -211,7 +209,7 @@ def layout(**query: Any) -> html.Div:
                         section(
                             t("svc.repeat.title", lang),
                             _graph(S.REPEAT),
-                            note=t("svc.repeat.note", lang, n=REPEAT_WEEKS),
+                            note=t("svc.repeat.note", lang, n=REPEAT_MONTHS),
                         ),
                         lg=7,
                     ),

@@ -10,7 +10,6 @@ import math
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures import base_layout, empty_figure
 from dashboard.i18n import district_names, t
@@ -22,7 +21,18 @@ CODE_TABLES = {
     "topic": "inquiry_topic",
     "type": "training_type",
 }
+# Figures are plain dicts: building plotly.graph_objects validates every property, which
+# costs more than the queries behind a panel (DESIGN.md section 4).
+Figure = dict[str, Any]
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+
+
+def _fig(data: list[dict[str, Any]], layout: dict[str, Any]) -> Figure:
+    return {"data": data, "layout": layout}
+
+
+def _empty(lang: str) -> Figure:
+    return dict(empty_figure(t("svc.empty", lang)).to_plotly_json())
 
 
 def names(dim: str, lang: str) -> dict[str, str]:
@@ -40,9 +50,11 @@ def pct(value: float) -> str:
 
 
 def hours_text(value: float, lang: str) -> str:
-    """Hours with one decimal, '—' for NaN."""
+    """Hours with one decimal ('—' for NaN); minutes under an hour."""
     if value is None or math.isnan(value):
-        return t("svc.none", lang)
+        return "—"
+    if value < 1:
+        return t("svc.minutes", lang, n=f"{value * 60:.0f}")
     return t("svc.hours", lang, n=f"{value:.1f}")
 
 
@@ -57,10 +69,10 @@ def _dates(values: pd.Series) -> list[str]:
     return [d.strftime("%Y-%m-%d") for d in pd.to_datetime(values)]
 
 
-def volume_figure(weekly: pd.DataFrame, dim: str, lang: str) -> go.Figure:
+def volume_figure(weekly: pd.DataFrame, dim: str, lang: str) -> Figure:
     """Stacked weekly bars of inquiries received, one trace per value of `dim`."""
     if weekly.empty or weekly["received_n"].sum() == 0:
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     label = names(dim, lang)
     wide = weekly.pivot_table(
         index="week", columns=dim, values="received_n", aggfunc="sum", fill_value=0
@@ -85,19 +97,19 @@ def volume_figure(weekly: pd.DataFrame, dim: str, lang: str) -> go.Figure:
         margin={"l": 56, "r": 16, "t": 16, "b": 40},
         height=340,
     )
-    return go.Figure(data=data, layout=layout)
+    return _fig(data=data, layout=layout)
 
 
 def share_bars(
     frame: pd.DataFrame, dim: str, value: str, count: str, title_key: str, lang: str
-) -> go.Figure:
+) -> Figure:
     """Horizontal bars of a share per value of `dim`, labelled with the share and count."""
     frame = frame[frame[count] > 0]
     if frame.empty:
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     label = names(dim, lang)
     frame = frame.sort_values(value)
-    return go.Figure(
+    return _fig(
         data=[
             {
                 "type": "bar",
@@ -122,10 +134,10 @@ def share_bars(
     )
 
 
-def units_figure(units: pd.DataFrame, lang: str) -> go.Figure:
+def units_figure(units: pd.DataFrame, lang: str) -> Figure:
     """Units ranked by inquiries passed on (horizontal bars, most at the top)."""
     if units.empty:
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     office = names("office", lang)
     district = district_names(lang)
     frame = units.iloc[::-1]
@@ -139,7 +151,7 @@ def units_figure(units: pd.DataFrame, lang: str) -> go.Figure:
             frame["received_n"], frame["passed_n"], frame["passed_share"], strict=True
         )
     ]
-    return go.Figure(
+    return _fig(
         data=[
             {
                 "type": "bar",
@@ -170,10 +182,10 @@ def _channel_labels(table: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
-def times_figure(table: pd.DataFrame, lang: str) -> go.Figure:
-    """Median and p90 hours to first response and to resolution per channel (log axis)."""
+def times_figure(table: pd.DataFrame, lang: str) -> Figure:
+    """Median and p90 hours to first response and to resolution per channel."""
     if table.empty or table[["response_p50", "resolve_p50"]].isna().all().all():
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     x = _channel_labels(table, lang)
     colors = {"response_p50": "#9ecae1", "response_p90": "#3182bd",
               "resolve_p50": "#fdae6b", "resolve_p90": "#e6550d"}  # fmt: skip
@@ -185,16 +197,17 @@ def times_figure(table: pd.DataFrame, lang: str) -> go.Figure:
             "y": [None if math.isnan(v) else round(v, 2) for v in table[col]],
             "text": [hours_text(v, lang) for v in table[col]],
             "textposition": "outside",
+            "textfont": {"size": 10},
             "cliponaxis": False,
             "marker": {"color": color},
         }
         for col, color in colors.items()
     ]
-    return go.Figure(
+    return _fig(
         data=data,
         layout=base_layout(
             barmode="group",
-            yaxis={"title": {"text": t("svc.times.y", lang)}, "type": "log"},
+            yaxis={"title": {"text": t("svc.times.y", lang)}, "rangemode": "tozero"},
             legend={"orientation": "h", "y": -0.3},
             margin={"l": 56, "r": 16, "t": 24, "b": 40},
             height=360,
@@ -202,11 +215,11 @@ def times_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     )
 
 
-def met_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+def met_figure(table: pd.DataFrame, lang: str) -> Figure:
     """Share of answered inquiries within the commitment, per channel with one."""
     table = table[table["commitment_days"].notna()]
     if table.empty or table[["response_met_share", "resolve_met_share"]].isna().all().all():
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     x = _channel_labels(table, lang)
     data = [
         {
@@ -220,7 +233,7 @@ def met_figure(table: pd.DataFrame, lang: str) -> go.Figure:
         }
         for m, color in (("response", "#3182bd"), ("resolve", "#e6550d"))
     ]
-    return go.Figure(
+    return _fig(
         data=data,
         layout=base_layout(
             barmode="group",
@@ -232,13 +245,13 @@ def met_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     )
 
 
-def qa_figure(by_topic: pd.DataFrame, lang: str) -> go.Figure:
+def qa_figure(by_topic: pd.DataFrame, lang: str) -> Figure:
     """Published answers per topic, with their share of the topic's inquiries."""
     frame = by_topic[by_topic["received_n"] > 0].sort_values("published_n")
     if frame.empty:
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     label = names("topic", lang)
-    return go.Figure(
+    return _fig(
         data=[
             {
                 "type": "bar",
@@ -262,16 +275,16 @@ def qa_figure(by_topic: pd.DataFrame, lang: str) -> go.Figure:
     )
 
 
-def repeat_figure(table: pd.DataFrame, lang: str) -> go.Figure:
-    """Inquiries per week before and after each topic's first published answer."""
+def repeat_figure(table: pd.DataFrame, lang: str) -> Figure:
+    """Inquiries per month before and after each topic's first published answer."""
     if table.empty:
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     label = names("topic", lang)
     y = [label.get(c, c) for c in table["topic"]]
     notes = [
-        t("svc.repeat.first", lang, week=w.strftime("%Y-%m-%d"))
+        t("svc.repeat.first", lang, month=w.strftime("%Y-%m"))
         + ("" if nb else "; " + t("svc.repeat.no_before", lang))
-        for w, nb in zip(pd.to_datetime(table["first_answer"]), table["weeks_before"], strict=True)
+        for w, nb in zip(pd.to_datetime(table["first_answer"]), table["months_before"], strict=True)
     ]
     data = [
         {
@@ -279,30 +292,41 @@ def repeat_figure(table: pd.DataFrame, lang: str) -> go.Figure:
             "orientation": "h",
             "name": t(f"svc.repeat.{side}", lang),
             "y": y,
-            "x": [None if math.isnan(v) else round(v, 2) for v in table[f"{side}_per_week"]],
+            "x": [None if math.isnan(v) else round(v, 2) for v in table[f"{side}_per_month"]],
             "hovertext": notes,
             "hoverinfo": "x+y+text",
             "marker": {"color": color},
         }
         for side, color in (("before", "#bdbdbd"), ("after", "#31a354"))
     ]
-    return go.Figure(
-        data=data,
-        layout=base_layout(
-            barmode="group",
-            yaxis={"automargin": True},
-            legend={"orientation": "h", "y": -0.15},
-            margin={"l": 8, "r": 16, "t": 16, "b": 40},
-            height=max(260, 60 + 44 * len(table)),
-        ),
+    layout = base_layout(
+        barmode="group",
+        yaxis={"automargin": True},
+        legend={"orientation": "h", "y": -0.15},
+        margin={"l": 8, "r": 16, "t": 40, "b": 40},
+        height=max(260, 80 + 44 * len(table)),
     )
+    if (table["months_before"] == 0).all():
+        layout["annotations"] = [
+            {
+                "text": t("svc.repeat.none_before", lang),
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1.08,
+                "xanchor": "left",
+                "font": {"size": 12, "color": "#8a5a00"},
+            }
+        ]
+    return _fig(data=data, layout=layout)
 
 
-def training_figure(trainings: pd.DataFrame, lang: str) -> go.Figure:
+def training_figure(trainings: pd.DataFrame, lang: str) -> Figure:
     """Enterprises trained per month, stacked by training type."""
     frame = trainings[trainings["enterprises_sum"] > 0]
     if frame.empty:
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     label = names("type", lang)
     wide = frame.pivot_table(
         index="month", columns="type", values="enterprises_sum", aggfunc="sum", fill_value=0
@@ -318,7 +342,7 @@ def training_figure(trainings: pd.DataFrame, lang: str) -> go.Figure:
         }
         for i, c in enumerate(wide.columns)
     ]
-    return go.Figure(
+    return _fig(
         data=data,
         layout=base_layout(
             barmode="stack",
@@ -331,10 +355,10 @@ def training_figure(trainings: pd.DataFrame, lang: str) -> go.Figure:
     )
 
 
-def coverage_figure(table: pd.DataFrame, lang: str) -> go.Figure:
+def coverage_figure(table: pd.DataFrame, lang: str) -> Figure:
     """Per district: enterprises trained against enterprises declaring there."""
     if table.empty or table[["trained_n", "enterprises_n"]].sum().sum() == 0:
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     district = district_names(lang)
     x = [district.get(d, d) for d in table["district_code"]]
     hover = [
@@ -364,7 +388,7 @@ def coverage_figure(table: pd.DataFrame, lang: str) -> go.Figure:
             "marker": {"color": "#3182bd"},
         },
     ]
-    return go.Figure(
+    return _fig(
         data=data,
         layout=base_layout(
             barmode="group",
@@ -375,10 +399,10 @@ def coverage_figure(table: pd.DataFrame, lang: str) -> go.Figure:
     )
 
 
-def escalation_weekly(weekly: pd.DataFrame, lang: str) -> go.Figure:
+def escalation_weekly(weekly: pd.DataFrame, lang: str) -> Figure:
     """Escalated inquiries per week, stacked by district."""
     if weekly.empty or weekly["escalated_n"].sum() == 0:
-        return empty_figure(t("svc.empty", lang))
+        return _empty(lang)
     frame = weekly.rename(columns={"escalated_n": "n"})
     wide = frame.pivot_table(
         index="week", columns="district_code", values="n", aggfunc="sum", fill_value=0
@@ -395,7 +419,7 @@ def escalation_weekly(weekly: pd.DataFrame, lang: str) -> go.Figure:
         }
         for i, c in enumerate(wide.columns)
     ]
-    return go.Figure(
+    return _fig(
         data=data,
         layout=base_layout(
             barmode="stack",

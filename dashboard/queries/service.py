@@ -19,6 +19,7 @@ from dashboard.queries import Bind, Scope, in_scope, read_frame
 
 W = schema.rollup_service_weekly
 U = schema.rollup_service_unit_monthly
+M = schema.rollup_service_topic_monthly
 H = schema.rollup_service_hist_monthly
 T = schema.rollup_training_monthly
 E = schema.rollup_enterprise_yearly
@@ -40,11 +41,18 @@ def _channel(column: ColumnElement[str], channel: str | None) -> ColumnElement[b
 
 
 def _weekly(
-    keys: list[str], start: date, end: date, scope: Scope, channel: str | None
+    keys: list[str],
+    start: date,
+    end: date,
+    scope: Scope,
+    channel: str | None,
+    measures: tuple[str, ...],
 ) -> Select[tuple[object, ...]]:
     cols = [W.c[k] for k in keys]
+    if not set(measures) <= set(WEEKLY_MEASURES):
+        raise ValueError(f"unknown measures {measures!r}")
     return (
-        select(*cols, *(func.sum(W.c[m]).label(m) for m in WEEKLY_MEASURES))
+        select(*cols, *(func.sum(W.c[m]).label(m) for m in measures))
         .where(W.c.week >= start, W.c.week < end)
         .where(in_scope(W.c.district_code, scope), _channel(W.c.channel, channel))
         .group_by(*cols)
@@ -52,54 +60,67 @@ def _weekly(
 
 
 def weekly_by(
-    bind: Bind, dimension: str, start: date, end: date, scope: Scope, channel: str | None
+    bind: Bind,
+    dimension: str,
+    start: date,
+    end: date,
+    scope: Scope,
+    channel: str | None,
+    measures: tuple[str, ...] = WEEKLY_MEASURES,
 ) -> pd.DataFrame:
-    """Weekly sums of every service measure by one dimension.
+    """Weekly sums of service measures by one dimension.
 
     Args:
         dimension: one of `WEEKLY_DIMENSIONS`.
         start, end: weeks (Mondays) `[start, end)`.
+        measures: which of `WEEKLY_MEASURES` to sum (fewer sums, less time).
 
     Returns:
-        Columns week, <dimension>, and the `WEEKLY_MEASURES`.
+        Columns week, <dimension>, and the `measures`.
     """
     if dimension not in WEEKLY_DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    stmt = _weekly(["week", dimension], start, end, scope, channel).order_by(W.c.week)
-    frame = read_frame(bind, stmt, ["week", dimension, *WEEKLY_MEASURES])
+    stmt = _weekly(["week", dimension], start, end, scope, channel, measures)
+    frame = read_frame(bind, stmt.order_by(W.c.week), ["week", dimension, *measures])
     frame["week"] = pd.to_datetime(frame["week"])
     return frame
 
 
 def totals_by(
-    bind: Bind, dimension: str, start: date, end: date, scope: Scope, channel: str | None
+    bind: Bind,
+    dimension: str,
+    start: date,
+    end: date,
+    scope: Scope,
+    channel: str | None,
+    measures: tuple[str, ...] = WEEKLY_MEASURES,
 ) -> pd.DataFrame:
-    """Sums of every service measure over the range by one dimension (no time axis)."""
+    """Sums of service measures over the range by one dimension (no time axis)."""
     if dimension not in WEEKLY_DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
-    stmt = _weekly([dimension], start, end, scope, channel)
-    return read_frame(bind, stmt, [dimension, *WEEKLY_MEASURES])
+    stmt = _weekly([dimension], start, end, scope, channel, measures)
+    return read_frame(bind, stmt, [dimension, *measures])
 
 
 def topic_history(bind: Bind, scope: Scope, channel: str | None) -> pd.DataFrame:
-    """Inquiries and published answers per topic and week over all history (repeat questions).
+    """Inquiries and published answers per topic and month over all history (repeat questions).
 
     Returns:
-        Columns week, topic, received_n, published_n.
+        Columns month, topic, received_n, published_n.
     """
     stmt = (
         select(
-            W.c.week,
-            W.c.topic,
-            func.sum(W.c.received_n).label("received_n"),
-            func.sum(W.c.published_n).label("published_n"),
+            M.c.month,
+            M.c.topic,
+            func.sum(M.c.received_n).label("received_n"),
+            func.sum(M.c.published_n).label("published_n"),
         )
-        .where(in_scope(W.c.district_code, scope), _channel(W.c.channel, channel))
-        .group_by(W.c.week, W.c.topic)
-        .order_by(W.c.week)
+        .where(in_scope(M.c.district_code, scope), _channel(M.c.channel, channel))
+        .group_by(M.c.month, M.c.topic)
+        .order_by(M.c.month)
     )
-    frame = read_frame(bind, stmt, ["week", "topic", "received_n", "published_n"])
-    frame["week"] = pd.to_datetime(frame["week"])
+    frame = read_frame(bind, stmt, ["month", "topic", "received_n", "published_n"])
+    frame["month"] = pd.to_datetime(frame["month"])
     return frame
 
 

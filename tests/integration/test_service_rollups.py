@@ -147,6 +147,16 @@ def expected_units(raw: pd.DataFrame) -> pd.DataFrame:
     return raw.groupby(keys, as_index=False)[["received_n", "first_contact_n"]].sum()
 
 
+def expected_topics(raw: pd.DataFrame) -> pd.DataFrame:
+    raw = raw.assign(
+        month=pd.to_datetime(raw["received_at"]).dt.to_period("M").dt.start_time.dt.date,
+        received_n=1,
+        published_n=raw["published_qa"].astype(int),
+    )
+    keys = ["month", "district_code", "channel", "topic"]
+    return raw.groupby(keys, as_index=False)[["received_n", "published_n"]].sum()
+
+
 def assert_table(engine: Engine, table: object, expected: pd.DataFrame, keys: list[str]) -> None:
     actual = _read(engine, table)
     measures = [c for c in expected.columns if c not in keys]
@@ -174,6 +184,12 @@ def check_inquiries(engine: Engine) -> None:
         schema.rollup_service_hist_monthly,
         expected_hist(raw),
         ["month", "district_code", "channel", "bucket"],
+    )
+    assert_table(
+        engine,
+        schema.rollup_service_topic_monthly,
+        expected_topics(raw),
+        ["month", "district_code", "channel", "topic"],
     )
     assert_table(
         engine,

@@ -80,41 +80,34 @@ def test_time_table_percentiles_and_commitment_shares() -> None:
 
 
 def test_repeat_table_before_after_first_answer() -> None:
-    weeks = pd.date_range("2026-01-05", periods=12, freq="7D")
+    months = pd.date_range("2025-01-01", periods=12, freq="MS")
     received = [10, 10, 10, 10, 12, 6, 6, 6, 6, 6, 6, 6]
-    published = [0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0]  # first answer in week 5 (2 Feb)
-    other = [5] * 12
+    published = [0, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0]  # first answer in May 2025
     history = pd.DataFrame(
         {
-            "week": list(weeks) * 2,
-            "topic": ["E_COMMERCE"] * 12 + ["OTHER"] * 12,
-            "received_n": received + other,
-            "published_n": published + [1] + [0] * 11,
+            "month": list(months) * 2 + [months[0]],
+            "topic": ["E_COMMERCE"] * 12 + ["OTHER"] * 12 + ["DUTY_FREE_CAR"],
+            "received_n": received + [5] * 12 + [1],
+            "published_n": published + [1] + [0] * 11 + [0],
         }
     )
-    table = service.repeat_table(history, weeks=4).set_index("topic")
+    table = service.repeat_table(history, months=3).set_index("topic")
+    assert list(table.index) == ["E_COMMERCE", "OTHER"]  # never answered: left out
     e = table.loc["E_COMMERCE"]
-    assert e["first_answer"] == pd.Timestamp("2026-02-02")
-    assert (e["weeks_before"], e["weeks_after"]) == (4, 4)
-    assert e["before_per_week"] == pytest.approx(10.0)
-    assert e["after_per_week"] == pytest.approx(6.0)
+    assert e["first_answer"] == pd.Timestamp("2025-05-01")
+    assert (e["months_before"], e["months_after"]) == (3, 3)
+    assert e["before_per_month"] == pytest.approx(10.0)  # Feb-Apr
+    assert e["after_per_month"] == pytest.approx(6.0)  # Jun-Aug
     assert e["change"] == pytest.approx(-0.4)
-    o = table.loc["OTHER"]  # answered in the first week of the data: no "before"
-    assert o["weeks_before"] == 0 and math.isnan(o["before_per_week"]) and math.isnan(o["change"])
-    assert o["after_per_week"] == pytest.approx(5.0)
+    o = table.loc["OTHER"]  # answered in the first month of the data: no "before"
+    assert o["months_before"] == 0 and math.isnan(o["before_per_month"])
+    assert math.isnan(o["change"]) and o["after_per_month"] == pytest.approx(5.0)
+    late = service.repeat_table(history[history["month"] <= months[6]], months=3)
+    assert late.set_index("topic").loc["E_COMMERCE", "months_after"] == 2  # data end in July
 
 
-def test_repeat_table_leaves_out_unanswered_topics() -> None:
-    history = pd.DataFrame(
-        {
-            "week": [pd.Timestamp("2026-01-05")],
-            "topic": ["X"],
-            "received_n": [3],
-            "published_n": [0],
-        }
-    )
-    assert service.repeat_table(history).empty
-    assert service.repeat_table(history.iloc[:0]).empty
+def test_repeat_table_empty() -> None:
+    assert service.repeat_table(pd.DataFrame()).empty
 
 
 def test_coverage_table() -> None:
@@ -151,31 +144,25 @@ def test_kpi_values() -> None:
     by_channel = pd.DataFrame(
         {
             "channel": ["HOTLINE_12360", "ON_SITE"],
-            **{m: [0, 0] for m in service.q.WEEKLY_MEASURES},
+            "received_n": [10, 10],
+            "first_contact_n": [8, 10],
+            "published_n": [2, 0],
+            "escalated_n": [1, 0],
+            "responded_n": [10, 10],
+            "response_met_n": [9, 0],
+            "resolved_n": [9, 10],
+            "resolve_met_n": [6, 0],
         }
     )
-    by_channel.loc[0, ["received_n", "first_contact_n", "resolved_n", "resolve_met_n"]] = [
-        10,
-        8,
-        9,
-        6,
-    ]
-    by_channel.loc[1, ["received_n", "first_contact_n", "resolved_n", "resolve_met_n"]] = [
-        10,
-        10,
-        10,
-        0,
-    ]
-    by_channel.loc[0, ["published_n", "escalated_n"]] = [2, 1]
-    k = service.kpi_values(by_channel, _hist("HOTLINE_12360", [2.0] * 5))
+    k = service.kpi_values(by_channel)
     assert k["received"] == 20 and k["published"] == 2 and k["escalated"] == 1
     assert k["first_contact_share"] == pytest.approx(0.9)
-    assert k["resolve_met_share"] == pytest.approx(6 / 9)  # on-site has no commitment
-    assert k["resolve_p50"] == pytest.approx(2.0, rel=0.10)
+    assert k["response_met_share"] == pytest.approx(0.9)  # on-site has no commitment
+    assert k["resolve_met_share"] == pytest.approx(6 / 9)
 
 
-def _text(figure: object) -> str:
-    return json.dumps(figure.to_plotly_json(), ensure_ascii=False)  # type: ignore[attr-defined]
+def _text(figure: dict) -> str:  # type: ignore[type-arg]
+    return json.dumps(figure, ensure_ascii=False)
 
 
 def test_volume_figure_shows_names_not_codes() -> None:
@@ -189,8 +176,8 @@ def test_volume_figure_shows_names_not_codes() -> None:
     f = fig.volume_figure(weekly, "channel", "zh")
     text = _text(f)
     assert "12360热线" in text and "门户网站" in text and "HOTLINE_12360" not in text
-    hot = next(tr for tr in f.data if tr.name == "12360热线")
-    assert list(hot.y) == [5, 7]
+    hot = next(tr for tr in f["data"] if tr["name"] == "12360热线")
+    assert hot["y"] == [5, 7]
     assert "Internet portal" in _text(fig.volume_figure(weekly, "channel", "en"))
     assert len(_text(f).encode()) < 150_000
 
@@ -213,7 +200,7 @@ def test_units_and_escalation_rows_use_names_and_links() -> None:
         )
     )
     f = fig.units_figure(units, "en")
-    assert list(f.data[0].x) == [6] and "Tianjin" in f.data[0].y[0]
+    assert f["data"][0]["x"] == [6] and "Tianjin" in f["data"][0]["y"][0]
     rows = fig.escalation_rows(
         pd.DataFrame(
             {
@@ -251,8 +238,8 @@ def test_times_figure_labels_commitments() -> None:
     text = _text(fig.times_figure(table, "en"))
     assert "1 working day(s)" in text and "no commitment" in text
     met = fig.met_figure(table, "en")
-    assert len(met.data[0].x) == 1  # channels without a commitment are left out
-    assert list(met.data[1].y) == [0.8]
+    assert len(met["data"][0]["x"]) == 1  # channels without a commitment are left out
+    assert met["data"][1]["y"] == [0.8]
 
 
 @pytest.mark.parametrize(

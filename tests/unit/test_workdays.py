@@ -40,7 +40,10 @@ def _due(received: str, n: int) -> str:
         ("2026-02-13", 3, "2026-02-25"),  # 14 Feb, then CNY 15-23 Feb off, 24, 25
         ("2024-09-30", 1, "2024-10-08"),  # National Day week 1-7 Oct 2024
         ("2023-12-29", 1, "2024-01-02"),  # New Year's Day 2024 (Monday) off
-        ("2021-06-04", 1, "2021-06-07"),  # outside the covered years: weekends only
+        ("2021-02-10", 1, "2021-02-18"),  # CNY 2021: 11-17 Feb off
+        ("2021-09-17", 1, "2021-09-18"),  # Friday -> Saturday 18 Sep 2021 (adjusted)
+        ("2020-10-02", 1, "2020-10-05"),  # outside the covered years: weekends only
+        ("2027-02-05", 1, "2027-02-08"),  # (no 2027 notice: CNY not known, weekends only)
     ],
 )
 def test_deadline_hand_computed(received: str, n: int, due: str) -> None:
@@ -54,8 +57,8 @@ def test_calendar_facts() -> None:
     assert not is_working_day(date(2025, 10, 12))  # ordinary Sunday
     assert all(d.weekday() >= 5 for d in ADJUSTED_WORKING_DAYS)
     assert not HOLIDAYS & ADJUSTED_WORKING_DAYS
-    years = {d.year for d in HOLIDAYS} - {2022}  # 2022-12-31 belongs to the 2023 notice
-    assert years == set(range(COVERED_YEARS[0] + 1, COVERED_YEARS[1] + 1))
+    years = {d.year for d in HOLIDAYS}  # (2022-12-31 is from the 2023 notice)
+    assert years == set(range(COVERED_YEARS[0], COVERED_YEARS[1] + 1))
 
 
 def test_within_commitment_per_channel() -> None:
