@@ -242,7 +242,7 @@ def escalations(
     stmt = (
         select(*cols)
         .where(q.c.received_at >= start, q.c.received_at < end)
-        .where(q.c.escalated_incident_id.is_not(None), q.c.escalated_incident_id != "")
+        .where(schema.ESCALATED, q.c.escalated_incident_id != "")
         .where(in_scope(q.c.district_code, scope), _channel(q.c.channel, channel))
         .order_by(q.c.received_at.desc(), q.c.inquiry_id.desc())
         .limit(limit)
