@@ -182,10 +182,12 @@ def value_series(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
     out = cur.merge(old, on=VALUE_KEYS, how="outer", suffixes=("", "_prior")).fillna(0.0)
     out = out[out["period"] >= series_period(pd.Series([pd.Timestamp(view.start)]), g)[0]]
     first = first_day(engine, view, scope)
+    # the base of a period is the part of it inside the range, a year earlier
+    part_start = out["period"].where(
+        out["period"] >= pd.Timestamp(view.start), pd.Timestamp(view.start)
+    )
     base_start = (
-        out["period"] - pd.Timedelta(shift)
-        if shift is not None
-        else _shift_years(out["period"], -1)
+        part_start - pd.Timedelta(shift) if shift is not None else _shift_years(part_start, -1)
     )
     no_base = base_start < pd.Timestamp(first) if first else pd.Series(True, index=out.index)
     out.loc[no_base, ["released_n_prior", "released_value_usd_prior"]] = np.nan

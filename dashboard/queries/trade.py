@@ -185,6 +185,7 @@ def hist_crossings(
     stmt = select(*(w.c[k.name] for k in keys), w.c.metric, w.c.bucket, w.c.n, w.c.cum, w.c.total)
     names = [k.name for k in keys] + ["metric", "bucket", "n", "cum", "total"]
     rows = _dates(read_frame(bind, stmt.where(or_(*crosses)), names))
+    rows[["n", "cum", "total"]] = rows[["n", "cum", "total"]].astype(float)  # PG: Decimal
     parts = []
     for name, q in quantiles.items():  # a bucket may cross several quantiles
         target = q * rows["total"].astype(float)
