@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -31,3 +32,29 @@ def test_command_center_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_
     callbacks = {line.get("callback") for line in lines}
     assert {"refresh_kpis", "refresh_map", "refresh_board", "refresh_alarms"} <= callbacks
     assert len(lines) >= 10
+
+
+SERVICE_BENCH = Path(__file__).resolve().parents[2] / "bench" / "service_bench.py"
+
+
+def test_service_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: Path) -> None:
+    from dashboard.ingest import ingest_records
+    from tests.integration.test_service_rollups import inquiry
+
+    now = beijing_now()
+    rows = [inquiry(i, received=now - timedelta(days=3 * i)) for i in range(1, 6)]
+    ingest_records(sqlite_engine, "inquiries", rows, name="svc", source="test", now=now)
+    sys.path.insert(0, str(SERVICE_BENCH.parent))
+    spec = importlib.util.spec_from_file_location("service_bench", SERVICE_BENCH)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["service_bench"] = bench
+    spec.loader.exec_module(bench)
+    out = tmp_path / "service.jsonl"
+    rc = bench.main(["--database-url", sqlite_url, "--reps", "2", "--out", str(out)])
+    assert rc == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    callbacks = {line["callback"] for line in lines}
+    assert {"update_kpis", "update_volume", "update_times", "update_escalations"} <= callbacks
+    assert len(lines) == 2 * 3 * len(callbacks)  # regimes x views x callbacks
+    assert all(line["inquiries"] == 5 for line in lines)
