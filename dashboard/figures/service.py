@@ -348,6 +348,7 @@ def training_figure(trainings: pd.DataFrame, lang: str) -> Figure:
             barmode="stack",
             xaxis={"type": "date"},
             yaxis={"title": {"text": t("svc.training.y", lang)}},
+            showlegend=True,
             legend={"orientation": "h", "y": -0.2},
             margin={"l": 56, "r": 16, "t": 16, "b": 40},
             height=320,
