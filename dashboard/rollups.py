@@ -278,6 +278,7 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
         schema.rollup_decl_hs_monthly,
         schema.rollup_clearance_hist,
         schema.rollup_stage_monthly,
+        schema.rollup_stage_district_monthly,
         schema.rollup_decl_weekhour_monthly,
         schema.rollup_decl_enterprise_monthly,
         schema.rollup_trade,
@@ -291,6 +292,7 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
     "inquiries": [
         schema.rollup_inquiry_daily,
         schema.rollup_service_weekly,
+        schema.rollup_service_weekly_channel,
         schema.rollup_service_unit_monthly,
         schema.rollup_service_topic_monthly,
         schema.rollup_service_hist_monthly,

@@ -1,7 +1,8 @@
 """Rollup upkeep for the Enterprise Service page (tables in `dashboard.schema`).
 
 Builders in the shape `dashboard.rollups.DELTA_BUILDERS` expects (fact rows -> additive
-deltas). Inquiries: weekly counts by district, channel, category and topic (received, solved
+deltas). Inquiries: weekly counts by district, channel, category and topic, and by district and
+channel only (received, solved
 at first contact, published as Q&A, escalated, answered within the channel's working-day
 commitment), monthly counts by first-contact unit, monthly inquiries and published answers
 by topic, and monthly histograms of response and resolution hours. Declarations: counts per
@@ -89,6 +90,9 @@ def inquiry_deltas(rows: pd.DataFrame) -> Deltas:
     out: Deltas = {
         schema.rollup_service_weekly: _sum(
             weekly, ["week", "district_code", "channel", "category", "topic"]
+        ),
+        schema.rollup_service_weekly_channel: _sum(
+            weekly.drop(columns=["category", "topic"]), ["week", "district_code", "channel"]
         ),
         schema.rollup_service_unit_monthly: _sum(
             units, ["month", "district_code", "first_contact_unit", "channel"]

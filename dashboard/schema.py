@@ -29,7 +29,7 @@ from sqlalchemy.dialects import sqlite
 
 from dashboard.contract import ENDED_STATUSES
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 10
 metadata = MetaData()
 # Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
 # the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
@@ -543,6 +543,51 @@ rollup_stage_monthly = _rollup(
     (*_DECL_KEYS, "risk_lane", "inspection_method", "stage", "bucket"),
     {"n": Integer},
 )
+# Covering indexes: one port's months (port filter), one stage's months (ports compared).
+_stage_cols = rollup_stage_monthly.c
+Index(
+    "ix_stage_monthly_port",
+    _stage_cols.port_id,
+    _stage_cols.month,
+    _stage_cols.stage,
+    _stage_cols.bucket,
+    _stage_cols.declare_district,
+    _stage_cols.ie_flag,
+    _stage_cols.risk_lane,
+    _stage_cols.inspection_method,
+    _stage_cols.n,
+)
+Index(
+    "ix_stage_monthly_stage",
+    _stage_cols.stage,
+    _stage_cols.month,
+    _stage_cols.port_id,
+    _stage_cols.bucket,
+    _stage_cols.declare_district,
+    _stage_cols.ie_flag,
+    _stage_cols.risk_lane,
+    _stage_cols.inspection_method,
+    _stage_cols.n,
+)
+# The same histograms without the port (4x fewer rows): region and district views.
+rollup_stage_district_monthly = _rollup(
+    "rollup_stage_district_monthly",
+    Column("month", Date, primary_key=True),
+    ("declare_district", "ie_flag", "risk_lane", "inspection_method", "stage", "bucket"),
+    {"n": Integer},
+)
+_sd = rollup_stage_district_monthly.c
+Index(
+    "ix_stage_district_stage",
+    _sd.stage,
+    _sd.month,
+    _sd.bucket,
+    _sd.declare_district,
+    _sd.ie_flag,
+    _sd.risk_lane,
+    _sd.inspection_method,
+    _sd.n,
+)
 # Declarations by Beijing weekday (0 = Monday) and hour of day, by declaration month.
 rollup_decl_weekhour_monthly = Table(
     "rollup_decl_weekhour_monthly",
@@ -558,7 +603,7 @@ rollup_decl_weekhour_monthly = Table(
 rollup_decl_enterprise_monthly = _rollup(
     "rollup_decl_enterprise_monthly",
     Column("month", Date, primary_key=True),
-    ("declare_district", "port_id", "ie_flag", "enterprise_uscc"),
+    ("declare_district", "enterprise_uscc"),
     {"declared_n": Integer, "inspected_n": Integer},
 )
 # Queue waits by port and month (the ports comparison over months without hourly rows).
@@ -654,6 +699,23 @@ rollup_service_weekly = _clustered(
     "rollup_service_weekly",
     Column("week", Date, primary_key=True),
     ("district_code", "channel", "category", "topic"),
+    {
+        "received_n": Integer,
+        "first_contact_n": Integer,
+        "published_n": Integer,
+        "escalated_n": Integer,
+        "responded_n": Integer,
+        "response_met_n": Integer,
+        "resolved_n": Integer,
+        "resolve_met_n": Integer,
+    },
+)
+# The same measures by district and channel only (about 20 rows a week): totals over long
+# periods by district or channel read this instead of the topic-level table.
+rollup_service_weekly_channel = _clustered(
+    "rollup_service_weekly_channel",
+    Column("week", Date, primary_key=True),
+    ("district_code", "channel"),
     {
         "received_n": Integer,
         "first_contact_n": Integer,

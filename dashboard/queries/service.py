@@ -1,6 +1,7 @@
 """Enterprise Service queries: inquiries, first-contact resolution, Q&A, training, escalations.
 
-Charts read the service rollups (`rollup_service_weekly`, `rollup_service_unit_monthly`,
+Charts read the service rollups (`rollup_service_weekly` and its district-channel sibling
+`rollup_service_weekly_channel`, `rollup_service_unit_monthly`, `rollup_service_topic_monthly`,
 `rollup_service_hist_monthly`, `rollup_training_monthly`, `rollup_enterprise_yearly`);
 only the escalation list reads raw inquiry rows (newest first, LIMIT, on the received-time
 index). Every function takes the caller's `scope` and applies it in SQL; `channel` narrows
@@ -18,6 +19,7 @@ from dashboard import schema
 from dashboard.queries import Bind, Scope, in_scope, read_frame
 
 W = schema.rollup_service_weekly
+WC = schema.rollup_service_weekly_channel
 U = schema.rollup_service_unit_monthly
 M = schema.rollup_service_topic_monthly
 H = schema.rollup_service_hist_monthly
@@ -48,13 +50,15 @@ def _weekly(
     channel: str | None,
     measures: tuple[str, ...],
 ) -> Select[tuple[object, ...]]:
-    cols = [W.c[k] for k in keys]
+    """Sums of `measures` by `keys`, from the district-channel table when it has the keys."""
+    table = WC if set(keys) <= {"week", "district_code", "channel"} else W
+    cols = [table.c[k] for k in keys]
     if not set(measures) <= set(WEEKLY_MEASURES):
         raise ValueError(f"unknown measures {measures!r}")
     return (
-        select(*cols, *(func.sum(W.c[m]).label(m) for m in measures))
-        .where(W.c.week >= start, W.c.week < end)
-        .where(in_scope(W.c.district_code, scope), _channel(W.c.channel, channel))
+        select(*cols, *(func.sum(table.c[m]).label(m) for m in measures))
+        .where(table.c.week >= start, table.c.week < end)
+        .where(in_scope(table.c.district_code, scope), _channel(table.c.channel, channel))
         .group_by(*cols)
     )
 
@@ -81,7 +85,7 @@ def weekly_by(
     if dimension not in WEEKLY_DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     stmt = _weekly(["week", dimension], start, end, scope, channel, measures)
-    frame = read_frame(bind, stmt.order_by(W.c.week), ["week", dimension, *measures])
+    frame = read_frame(bind, stmt.order_by("week"), ["week", dimension, *measures])
     frame["week"] = pd.to_datetime(frame["week"])
     return frame
 

@@ -179,6 +179,14 @@ def check_inquiries(engine: Engine) -> None:
         expected_weekly(raw),
         ["week", "district_code", "channel", "category", "topic"],
     )
+    weekly = expected_weekly(raw)
+    keys = ["week", "district_code", "channel"]
+    assert_table(
+        engine,
+        schema.rollup_service_weekly_channel,
+        weekly.drop(columns=["category", "topic"]).groupby(keys, as_index=False).sum(),
+        keys,
+    )
     assert_table(
         engine,
         schema.rollup_service_hist_monthly,
