@@ -197,21 +197,21 @@ def top_up(database_url: str) -> None:
 BENCH_USER, BENCH_PASSWORD = "bench.wall", "bench passphrase 2026"
 
 
-def signed_in_client(app: Any) -> Any:
-    """A test client signed in as the bench's command account (created when missing), so
-    the requests pass sign-in and role checks like a wall screen's."""
+def signed_in_client(app: Any, user: str = BENCH_USER, role: str = "command") -> Any:
+    """A test client signed in as a bench account of `role` (created when missing), so the
+    requests pass sign-in and role checks like a real user's (a wall screen's by default)."""
     import re
 
     from dashboard import auth
 
     engine = app.server.extensions["dashboard.engine"].get()
-    if BENCH_USER not in set(auth.list_users(engine)["username"]):
-        auth.add_user(engine, BENCH_USER, "command", BENCH_PASSWORD, actor="bench")
+    if user not in set(auth.list_users(engine)["username"]):
+        auth.add_user(engine, user, role, BENCH_PASSWORD, actor="bench")
     client = app.server.test_client()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf" value="([^"]+)"', page)
     assert token, "no sign-in form"
-    form = {"username": BENCH_USER, "password": BENCH_PASSWORD, "csrf": token.group(1)}
+    form = {"username": user, "password": BENCH_PASSWORD, "csrf": token.group(1)}
     assert client.post("/login", data=form).status_code == 302, "bench sign-in failed"
     return client
 

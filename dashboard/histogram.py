@@ -70,10 +70,54 @@ def percentile_from_histogram(
     return float(low * (high / low) ** frac)
 
 
+def grouped_percentiles(
+    codes: np.ndarray, buckets: np.ndarray, counts: np.ndarray, quantiles: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """`percentile_from_histogram` for many groups at once (vectorized).
+
+    Repeated (group, bucket) pairs are summed first; then one cumulative sum runs over all
+    groups and each group's crossing is a binary search in it (a running total of
+    non-negative counts never decreases, so the groups can share one array).
+
+    Args:
+        codes: integer group of each row.
+        buckets: bucket of each row.
+        counts: count of each row.
+        quantiles: name -> q.
+
+    Returns:
+        The groups with any count (sorted), their totals, and name -> hours per group.
+    """
+    keep = counts > 0
+    if not keep.any():
+        empty = np.array([], dtype=np.int64)
+        return empty, np.array([], dtype=float), {name: np.array([]) for name in quantiles}
+    span = MAX_BUCKET + 1
+    keys, inverse = np.unique(
+        codes[keep].astype(np.int64) * span + buckets[keep].astype(np.int64),
+        return_inverse=True,
+    )
+    summed = np.bincount(inverse, weights=counts[keep].astype(float))
+    group, bucket = keys // span, keys % span
+    cum = np.cumsum(summed)
+    groups, starts = np.unique(group, return_index=True)
+    ends = np.append(starts[1:], len(group)) - 1
+    totals = cum[ends] - np.where(starts > 0, cum[np.maximum(starts - 1, 0)], 0.0)
+    offsets = cum[ends] - totals
+    out = {}
+    for name, q in quantiles.items():
+        target = offsets + q * totals
+        idx = np.clip(np.searchsorted(cum, target * (1 - 1e-12), side="left"), starts, ends)
+        frac = (target - (cum[idx] - summed[idx])) / summed[idx]
+        low = 2 ** (bucket[idx] / BUCKETS_PER_DOUBLING) / 60.0
+        out[name] = low * 2 ** (np.clip(frac, 0.0, 1.0) / BUCKETS_PER_DOUBLING)
+    return groups, totals, out
+
+
 def percentiles_by(
     frame: pd.DataFrame, keys: list[str], count: str, quantiles: dict[str, float]
 ) -> pd.DataFrame:
-    """`percentile_from_histogram` for every group of `keys` at once (vectorized).
+    """`grouped_percentiles` over a DataFrame's groups of `keys`.
 
     Args:
         frame: rows of keys, `bucket` and the `count` column (buckets may repeat).
@@ -85,36 +129,12 @@ def percentiles_by(
         One row per group with any count: the keys, `n` (the group's total) and one
         column of hours per quantile.
     """
-    sums = frame.groupby([*keys, "bucket"], sort=True)[count].sum()
-    sums = sums[sums > 0].reset_index()
-    if sums.empty:
-        return pd.DataFrame(columns=[*keys, "n", *quantiles])
-    grouped = sums.groupby(keys, sort=False)[count]
-    cum = grouped.cumsum().to_numpy(dtype=float)
-    total = grouped.transform("sum").to_numpy(dtype=float)
-    counts = sums[count].to_numpy(dtype=float)
-    out = sums.drop_duplicates(keys)[keys].reset_index(drop=True)
-    out["n"] = sums.groupby(keys, sort=False)[count].sum().to_numpy(dtype=float)
-    bucket = sums["bucket"].to_numpy(dtype=float)
-    for name, q in quantiles.items():
-        target = q * total
-        hit = cum >= target * (1 - 1e-12)
-        first = sums[hit].drop_duplicates(keys).index.to_numpy()
-        frac = (target[first] - (cum[first] - counts[first])) / counts[first]
-        low = 2 ** (bucket[first] / BUCKETS_PER_DOUBLING) / 60.0
-        out[name] = low * 2 ** (np.clip(frac, 0.0, 1.0) / BUCKETS_PER_DOUBLING)
+    codes, uniques = pd.MultiIndex.from_frame(frame[keys]).factorize()
+    groups, totals, hours = grouped_percentiles(
+        codes, frame["bucket"].to_numpy(), frame[count].to_numpy(dtype=float), quantiles
+    )
+    out = pd.DataFrame([uniques[g] for g in groups], columns=keys)
+    out["n"] = totals
+    for name, values in hours.items():
+        out[name] = values
     return out
-
-
-def from_crossings(crossings: pd.DataFrame) -> pd.Series:
-    """Hours of each quantile from its crossing bucket (`queries.trade.hist_crossings`):
-    the same geometric interpolation as `percentile_from_histogram`.
-
-    Args:
-        crossings: columns q, bucket, n, cum, total (one row per group and quantile).
-    """
-    c = crossings
-    target = c["q"].astype(float) * c["total"].astype(float)
-    frac = (target - (c["cum"].astype(float) - c["n"].astype(float))) / c["n"].astype(float)
-    low = 2 ** (c["bucket"].astype(float) / BUCKETS_PER_DOUBLING) / 60.0
-    return low * 2 ** (frac.clip(0.0, 1.0) / BUCKETS_PER_DOUBLING)

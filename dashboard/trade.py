@@ -29,7 +29,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.cache import cache
-from dashboard.histogram import from_crossings, percentile_from_histogram
+from dashboard.histogram import grouped_percentiles, percentile_from_histogram
 from dashboard.i18n import district_names
 from dashboard.periods import (
     Segment,
@@ -100,17 +100,14 @@ def _trade(
 
 
 @cache.memoize()
-def _crossings(
+def _hist(
     engine: Engine,
     version: str,
     segs: tuple[tuple[Segment, date | None], ...],
     scope: Scope,
     view: TradeView,
-    by_period: bool,
-) -> pd.DataFrame:
-    return tq.hist_crossings(
-        engine, segs, QUANTILES, scope, view.districts, view.ie, by_period=by_period
-    )
+) -> np.ndarray:
+    return tq.hist_rows(engine, segs, scope, view.districts, view.ie)
 
 
 def _version(engine: Engine) -> str:
@@ -243,23 +240,32 @@ def totals(engine: Engine, view: TradeView, scope: Scope, start: date, end: date
 QUANTILES: Final = {"p50": 0.5, "p90": 0.9}
 
 
-def _percentiles(crossings: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Wide table of median and p90 hours of overall and customs time per group of `keys`,
-    with each metric's count, from the crossing rows of the database."""
-    columns = [*keys] + [
-        f"{m}_{x}" for m in ("overall", "customs") for x in ("n", "p50_h", "p90_h")
-    ]
-    if crossings.empty:
-        return pd.DataFrame(columns=columns)
-    c = crossings.assign(hours=from_crossings(crossings))
-    wide = c.pivot_table(
-        index=keys, columns=["metric", "quantile"], values="hours", aggfunc="first"
-    )
-    wide.columns = [f"{m}_{q}_h" for m, q in wide.columns]
-    counts = c.pivot_table(index=keys, columns="metric", values="total", aggfunc="first")
-    counts.columns = [f"{m}_n" for m in counts.columns]
-    out = wide.join(counts).reset_index()
-    return out.reindex(columns=columns).fillna({"overall_n": 0.0, "customs_n": 0.0})
+PERCENTILE_COLUMNS: Final = [
+    f"{m}_{x}" for m in ("overall", "customs") for x in ("n", "p50_h", "p90_h")
+]
+
+
+def _percentiles(rows: np.ndarray) -> pd.DataFrame:
+    """Median and p90 of overall and customs time per (period, direction) of histogram rows
+    from `queries.trade.hist_rows`."""
+    if rows.size == 0:
+        return pd.DataFrame(columns=["period", "ie_flag", *PERCENTILE_COLUMNS])
+    day, ie, bucket = rows[:, 0], rows[:, 1], rows[:, 2]
+    codes = day * 2 + ie
+    found: dict[int, dict[str, float]] = {}
+    for metric, counts in (("overall", rows[:, 3]), ("customs", rows[:, 4])):
+        groups, totals, hours = grouped_percentiles(codes, bucket, counts, QUANTILES)
+        for i, g in enumerate(groups.tolist()):
+            row = found.setdefault(g, {})
+            row[f"{metric}_n"] = float(totals[i])
+            for q in QUANTILES:
+                row[f"{metric}_{q}_h"] = float(hours[q][i])
+    keys = sorted(found)
+    out = pd.DataFrame([found[k] for k in keys], columns=PERCENTILE_COLUMNS)
+    out.insert(0, "ie_flag", ["IE"[k % 2] for k in keys])
+    epoch = np.array([k // 2 for k in keys], dtype="datetime64[D]")
+    out.insert(0, "period", pd.to_datetime(epoch).astype("datetime64[us]"))
+    return out.fillna({"overall_n": 0.0, "customs_n": 0.0})
 
 
 def clearance_series(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
@@ -269,18 +275,15 @@ def clearance_series(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFr
         Columns period, ie_flag, overall_n, overall_p50_h, overall_p90_h, customs_n,
         customs_p50_h, customs_p90_h.
     """
-    segs = tuple(labelled_segments(view.start, view.end, view.granularity, HIST_GRAINS))
-    found = _crossings(engine, _version(engine), segs, scope, view, True)
-    return _percentiles(found, ["period", "ie_flag"]).sort_values(
-        ["period", "ie_flag"], ignore_index=True
-    )
+    segs = labelled_segments(view.start, view.end, view.granularity, HIST_GRAINS)
+    return _percentiles(_hist(engine, _version(engine), tuple(segs), scope, view))
 
 
 def clearance_totals(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
     """Median and p90 clearance time per direction over the range and a year earlier.
 
     Returns:
-        Index (ie_flag, when) with when "now" or "prior"; columns as `clearance_series`.
+        Columns ie_flag, when ("now" or "prior") and those of `clearance_series`.
     """
     version = _version(engine)
     parts = []
@@ -288,10 +291,10 @@ def clearance_totals(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFr
         ("now", (view.start, view.end)),
         ("prior", (year_before(view.start), year_before(view.end))),
     ):
-        segs = tuple((seg, None) for seg in cover(a, b, HIST_GRAINS))
-        found = _crossings(engine, version, segs, scope, view, False)
-        parts.append(found.assign(when=when))
-    return _percentiles(pd.concat(parts, ignore_index=True), ["ie_flag", "when"])
+        segs = tuple((seg, a) for seg in cover(a, b, HIST_GRAINS))  # one group: the range
+        parts.append(_percentiles(_hist(engine, version, segs, scope, view)).assign(when=when))
+    out = pd.concat(parts, ignore_index=True).drop(columns="period")
+    return out[["ie_flag", "when", *PERCENTILE_COLUMNS]]
 
 
 # --- regional integration ----------------------------------------------------------------------

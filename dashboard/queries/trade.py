@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
-    Date,
+    Integer,
     Select,
     Table,
     and_,
@@ -28,10 +29,12 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard import schema
 from dashboard.periods import Segment
-from dashboard.queries import Bind, Scope, read_frame, scoped
+from dashboard.queries import Bind, Scope, read_frame, read_ints, scoped
 
 Districts = tuple[str, ...] | None
 
@@ -100,98 +103,68 @@ def trade_rows(
     return _dates(read_frame(bind, stmt, names))
 
 
+class EpochDay(FunctionElement[int]):
+    """Days since 1970-01-01 of a date column, as an integer, in SQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(EpochDay, "sqlite")
+def _epoch_day_sqlite(element: EpochDay, compiler: Any, **kw: Any) -> str:
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) - 2440587.5 AS INTEGER)"
+
+
+@compiles(EpochDay, "postgresql")
+def _epoch_day_pg(element: EpochDay, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} - DATE '1970-01-01')"
+
+
+def epoch_day(day: date) -> int:
+    """`EpochDay` of a Python date."""
+    return (day - date(1970, 1, 1)).days
+
+
 def hist_rows(
     bind: Bind,
-    segments: Sequence[Segment],
-    scope: Scope,
-    districts: Districts = None,
-    direction: str | None = None,
-    *,
-    by_period: bool = True,
-) -> pd.DataFrame:
-    """Clearance-time histogram counts (overall and customs) per direction and bucket,
-    summed over the chosen districts; per period row when `by_period`.
-
-    Returns:
-        Columns [grain, period,] ie_flag, bucket, overall_n, customs_n.
-    """
-    t = schema.rollup_trade_hist
-    c = t.c
-    keys = [c.grain, c.period, c.ie_flag, c.bucket] if by_period else [c.ie_flag, c.bucket]
-    stmt = select(
-        *keys,
-        func.sum(c.overall_n).label("overall_n"),
-        func.sum(c.customs_n).label("customs_n"),
-    )
-    stmt = _filtered(stmt, t, segments, scope, districts, direction).group_by(*keys)
-    names = [k.name for k in keys] + ["overall_n", "customs_n"]
-    return _dates(read_frame(bind, stmt, names))
-
-
-def hist_crossings(
-    bind: Bind,
     segments: Sequence[tuple[Segment, date | None]],
-    quantiles: dict[str, float],
     scope: Scope,
     districts: Districts = None,
     direction: str | None = None,
-    *,
-    by_period: bool = True,
-) -> pd.DataFrame:
-    """For each group (period row and direction, or direction only) and each quantile of
-    overall and customs time, the histogram bucket where the cumulative count crosses it.
+) -> np.ndarray:
+    """Clearance-time histogram counts summed over the chosen districts, per series
+    period, direction and bucket.
 
-    The database sums the histograms and finds the crossings with window functions, so
-    only a few rows per group come back whatever the number of buckets;
-    `dashboard.histogram.from_crossings` turns them into hours.
+    Args:
+        segments: the periods to read, each with the series period its rows count in
+            (None: each row is its own period; see `periods.labelled_segments`).
+
+    The whole region (and a single district) are stored rows of their own, so those reads
+    need no sum: they come back in key order; several districts are summed by the
+    database. Read as plain integers (`read_ints`): tens of thousands of bucket rows.
 
     Returns:
-        Columns [period,] ie_flag, metric (overall, customs), quantile (the key of
-        `quantiles`), q, bucket, n (the bucket's count), cum (cumulative count up to and
-        including the bucket), total (the group's count).
+        int64 array, one row per (period, direction, bucket), columns: the period's first
+        day as days since 1970-01-01, direction (0 import, 1 export), bucket, overall_n,
+        customs_n. Rows may repeat a (period, direction, bucket) when edge days share a
+        period; counts add.
     """
     t = schema.rollup_trade_hist
     c = t.c
-    qs = list(quantiles.values())
-    labelled = [(seg, label) for seg, label in segments if label is not None]
-    period: ColumnElement[Any] = c.period
+    labelled = [(seg, lab) for seg, lab in segments if lab is not None]
+    period: ColumnElement[Any] = EpochDay(c.period)
     if labelled:
-        whens = [(_periods(t, [seg]), literal(label, Date)) for seg, label in labelled]
-        period = case(*whens, else_=c.period)
-    groups: list[ColumnElement[Any]] = [period, c.ie_flag] if by_period else [c.ie_flag]
-    keys = [period.label("period"), c.ie_flag] if by_period else [c.ie_flag]
-    summed: Select[Any] = select(
-        *keys,
-        c.bucket,
-        func.sum(c.overall_n).label("overall"),
-        func.sum(c.customs_n).label("customs"),
-    )
-    summed = _filtered(summed, t, [seg for seg, _ in segments], scope, districts, direction)
-    h = summed.group_by(*groups, c.bucket).cte("h")
-    part = [h.c[k.name] for k in keys]
-    windows = [
-        select(
-            *part,
-            literal(metric).label("metric"),
-            h.c.bucket,
-            h.c[metric].label("n"),
-            func.sum(h.c[metric]).over(partition_by=part, order_by=h.c.bucket).label("cum"),
-            func.sum(h.c[metric]).over(partition_by=part).label("total"),
-        ).where(h.c[metric] > 0)
-        for metric in ("overall", "customs")
-    ]
-    w = union_all(*windows).subquery("w")
-    crosses = [and_(w.c.cum >= q * w.c.total, w.c.cum - w.c.n < q * w.c.total) for q in qs]
-    stmt = select(*(w.c[k.name] for k in keys), w.c.metric, w.c.bucket, w.c.n, w.c.cum, w.c.total)
-    names = [k.name for k in keys] + ["metric", "bucket", "n", "cum", "total"]
-    rows = _dates(read_frame(bind, stmt.where(or_(*crosses)), names))
-    rows[["n", "cum", "total"]] = rows[["n", "cum", "total"]].astype(float)  # PG: Decimal
-    parts = []
-    for name, q in quantiles.items():  # a bucket may cross several quantiles
-        target = q * rows["total"].astype(float)
-        hit = (rows["cum"] >= target) & (rows["cum"] - rows["n"] < target)
-        parts.append(rows[hit].assign(quantile=name, q=q))
-    return pd.concat(parts, ignore_index=True) if parts else rows.assign(quantile="", q=0.0)
+        whens = [(_periods(t, [seg]), literal(epoch_day(lab))) for seg, lab in labelled]
+        period = case(*whens, else_=EpochDay(c.period))
+    ie = case((c.ie_flag == "I", 0), else_=1)
+    chosen = districts if districts is not None else scope
+    if chosen is None or len(chosen) == 1:  # stored rows: no sum
+        stmt: Select[Any] = select(period, ie, c.bucket, c.overall_n, c.customs_n)
+    else:
+        sums = [func.sum(c.overall_n), func.sum(c.customs_n)]
+        stmt = select(period, ie, c.bucket, *sums).group_by(period, ie, c.bucket)
+    stmt = _filtered(stmt, t, [seg for seg, _ in segments], scope, districts, direction)
+    return read_ints(bind, stmt)
 
 
 def od_hist(
