@@ -71,7 +71,7 @@ APPLIES: Final[dict[str, frozenset[str]]] = {
     "heatmap": frozenset({"district", "port", "ie"}),
     "hist": frozenset({"district", "port", "ie", "lane", "method"}),
     "mode": frozenset({"district", "port", "ie", "mode"}),
-    "tier": frozenset({"district", "port", "ie", "tier"}),
+    "tier": frozenset({"district", "tier"}),
 }
 
 
@@ -313,7 +313,7 @@ def kpis(engine: Engine, ver: str, f: Filters, scope: Scope) -> dict[str, dict[s
 
 def _kpi(engine: Engine, s: Slice, scope: Scope) -> dict[str, float]:
     totals = q.port_totals(engine, s, scope)
-    hist = q.port_clearance(engine, s, scope)
+    hist = q.stage_buckets(engine, s, scope)
     n = float(totals["declared_n"].sum()) if not totals.empty else 0.0
     return {
         "declared_n": n,
@@ -388,10 +388,7 @@ def clearance_hist(engine: Engine, ver: str, f: Filters, scope: Scope) -> pd.Dat
     """Bucket counts of arrival -> release hours (stage "overall") of the selection."""
     del ver
     first, last = months_of(engine, f)
-    frame = q.port_clearance(engine, make_slice(f, first, last, APPLIES["hist"]), scope)
-    if frame.empty:
-        return pd.DataFrame(columns=["bucket", "n"])
-    return frame.groupby("bucket", as_index=False)["n"].sum()
+    return q.stage_buckets(engine, make_slice(f, first, last, APPLIES["hist"]), scope)
 
 
 @cache.memoize()

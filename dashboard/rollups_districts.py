@@ -52,7 +52,9 @@ def stage_deltas(rows: pd.DataFrame) -> Deltas:
         return {}
     keys = ["month", *KEYS, "risk_lane", "inspection_method", "stage", "bucket"]
     frame = pd.concat(parts, ignore_index=True).groupby(keys, as_index=False, sort=False).sum()
-    return {schema.rollup_stage_monthly: frame}
+    no_port = [k for k in keys if k != "port_id"]
+    district = frame.groupby(no_port, as_index=False, sort=False)["n"].sum()
+    return {schema.rollup_stage_monthly: frame, schema.rollup_stage_district_monthly: district}
 
 
 def pattern_deltas(rows: pd.DataFrame) -> Deltas:
@@ -62,19 +64,25 @@ def pattern_deltas(rows: pd.DataFrame) -> Deltas:
         {"month": _month(declared), **{k: rows[k].fillna("") for k in KEYS}}, index=rows.index
     )
     week = keyed.assign(
-        weekday=declared.dt.weekday.astype(int),
+        weekday=declared.dt.day_of_week.astype(int),
         hour_of_day=declared.dt.hour.astype(int),
         declared_n=1.0,
     )
     week = week.groupby(
         ["month", *KEYS, "weekday", "hour_of_day"], as_index=False, sort=False
     ).sum()
-    ent = keyed.assign(
-        enterprise_uscc=rows["enterprise_uscc"].fillna(""),
-        declared_n=1.0,
-        inspected_n=rows["inspection_flag"].fillna(False).astype(float),
+    ent = pd.DataFrame(
+        {
+            "month": keyed["month"],
+            "declare_district": keyed["declare_district"],
+            "enterprise_uscc": rows["enterprise_uscc"].fillna(""),
+            "declared_n": 1.0,
+            "inspected_n": rows["inspection_flag"].fillna(False).astype(float),
+        }
     )
-    ent = ent.groupby(["month", *KEYS, "enterprise_uscc"], as_index=False, sort=False).sum()
+    ent = ent.groupby(
+        ["month", "declare_district", "enterprise_uscc"], as_index=False, sort=False
+    ).sum()
     return {
         schema.rollup_decl_weekhour_monthly: week,
         schema.rollup_decl_enterprise_monthly: ent,

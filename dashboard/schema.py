@@ -29,7 +29,7 @@ from sqlalchemy.dialects import sqlite
 
 from dashboard.contract import ENDED_STATUSES
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 metadata = MetaData()
 # Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
 # the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
@@ -695,6 +695,10 @@ def _clustered(
 
 # Weeks start on Monday; *_met_n count inquiries answered within their channel's
 # working-day commitment (dashboard.workdays), computed once per row at ingest.
+# rollup_service_weekly, _topic_monthly and _hist_monthly also hold region-wide rows under
+# district_code REGION ("*"), the sum over all districts, read when the caller sees every
+# district (a quarter of the rows to aggregate); scoped reads name their districts.
+SERVICE_REGION = "*"
 rollup_service_weekly = _clustered(
     "rollup_service_weekly",
     Column("week", Date, primary_key=True),

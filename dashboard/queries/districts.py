@@ -8,7 +8,7 @@ goods went through (`port_id`). Nothing here reads the raw declarations table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -79,13 +79,18 @@ def port_totals(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
     return read_frame(bind, stmt, ["port_id", "declared_n", "declared_value_usd", "inspected_n"])
 
 
+def _stage_rollup(s: Slice) -> Any:
+    """The port-level stage rollup for a port filter, else the 4x smaller district one."""
+    return schema.rollup_stage_monthly if s.port else schema.rollup_stage_district_monthly
+
+
 def stage_histogram(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
     """Stage-duration bucket counts of declarations released in the period.
 
     Returns:
         Columns stage, risk_lane, inspection_method, bucket, n.
     """
-    r = schema.rollup_stage_monthly
+    r = _stage_rollup(s)
     keys = (r.c.stage, r.c.risk_lane, r.c.inspection_method, r.c.bucket)
     stmt = _months(select(*keys, func.sum(r.c.n).label("n")), r, s)
     stmt = _dims(stmt, r, s, scope, "lane", "method").group_by(*keys)
@@ -104,6 +109,18 @@ def port_clearance(bind: Bind, s: Slice, scope: Scope, stage: str = "overall") -
     )
     stmt = _dims(stmt, r, s, scope, "lane", "method").group_by(r.c.port_id, r.c.bucket)
     return read_frame(bind, stmt, ["port_id", "bucket", "n"])
+
+
+def stage_buckets(bind: Bind, s: Slice, scope: Scope, stage: str = "overall") -> pd.DataFrame:
+    """Bucket counts of one stage over the whole selection (not split by port).
+
+    Returns:
+        Columns bucket, n.
+    """
+    r = _stage_rollup(s)
+    stmt = _months(select(r.c.bucket, func.sum(r.c.n).label("n")), r, s).where(r.c.stage == stage)
+    stmt = _dims(stmt, r, s, scope, "lane", "method").group_by(r.c.bucket)
+    return read_frame(bind, stmt, ["bucket", "n"])
 
 
 def week_hours(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
@@ -142,8 +159,8 @@ def trade_mode_inspection(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
 def tier_inspection(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
     """Declarations and inspections by the enterprise's current credit tier in the period.
 
-    A join of the per-enterprise monthly rollup with `enterprises` (a declaring enterprise
-    missing from the register counts as tier "").
+    A join of the per-enterprise monthly rollup (by declaring district, not port or
+    direction) with `enterprises`; an enterprise missing from the register counts as "".
 
     Returns:
         Columns credit_tier, declared_n, inspected_n.
@@ -160,7 +177,7 @@ def tier_inspection(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
         r,
         s,
     )
-    stmt = _dims(stmt, r, s, scope).group_by(tier)
+    stmt = _dims(stmt, r, replace(s, port=None, ie=None), scope).group_by(tier)
     return read_frame(bind, stmt, ["credit_tier", "declared_n", "inspected_n"])
 
 

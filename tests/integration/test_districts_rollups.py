@@ -127,7 +127,11 @@ def _same(actual: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -> None
 def check(engine: Engine) -> None:
     raw = _read_raw(engine)
     keys = ["month", *KEYS, "risk_lane", "inspection_method", "stage", "bucket"]
-    _same(_read(engine, schema.rollup_stage_monthly), expected_stages(raw), keys)
+    stages_expected = expected_stages(raw)
+    _same(_read(engine, schema.rollup_stage_monthly), stages_expected, keys)
+    no_port = [k for k in keys if k != "port_id"]
+    by_district = stages_expected.groupby(no_port, as_index=False)["n"].sum()
+    _same(_read(engine, schema.rollup_stage_district_monthly), by_district, no_port)
     raw["month"] = _month(raw["ts_declared"])
     ts = pd.to_datetime(raw["ts_declared"])
     week = (
@@ -140,14 +144,11 @@ def check(engine: Engine) -> None:
         week,
         ["month", *KEYS, "weekday", "hour_of_day"],
     )
-    ent = raw.groupby(["month", *KEYS, "enterprise_uscc"], as_index=False).agg(
+    ent_keys = ["month", "declare_district", "enterprise_uscc"]
+    ent = raw.groupby(ent_keys, as_index=False).agg(
         declared_n=("entry_id", "size"), inspected_n=("inspection_flag", "sum")
     )
-    _same(
-        _read(engine, schema.rollup_decl_enterprise_monthly),
-        ent,
-        ["month", *KEYS, "enterprise_uscc"],
-    )
+    _same(_read(engine, schema.rollup_decl_enterprise_monthly), ent, ent_keys)
 
 
 def _read_raw(engine: Engine) -> pd.DataFrame:
