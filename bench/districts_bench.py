@@ -94,7 +94,9 @@ def chart_bodies(filters: dict[str, Any]) -> dict[str, dict[str, Any]]:
     D = _ids()
     f = _prop(D.FILTERS, "data", filters)
     return {
-        "update_chips": body([(D.CHIPS, "children"), (D.RANGE, "children"), (D.EXPORT, "href")], [f], [LANG]),
+        "update_chips": body(
+            [(D.CHIPS, "children"), (D.RANGE, "children"), (D.EXPORT, "href")], [f], [LANG]
+        ),
         "update_kpis": body([(D.KPIS, "children")], [f], [LANG]),
         "update_ports": body([(D.PORTS, "figure")], [f], [LANG]),
         "update_stages": body([(D.WATERFALL, "figure"), (D.STAGES, "figure")], [f], [LANG]),
@@ -238,9 +240,8 @@ def run_regime(
 def print_table(results: list[dict[str, Any]], facts: dict[str, Any]) -> None:
     """A readable summary (budget misses marked)."""
     print(f"{facts.get('engine')} {facts.get('declarations'):,} declarations")
-    print(
-        f"{'regime':6} {'callback':18} {'view':14} {'p50':>8} {'p95':>8} {'max':>8} {'sql':>4} {'fig KB':>7}"
-    )
+    head = ("regime", "callback", "view", "p50", "p95", "max", "sql", "fig KB")
+    print("{:6} {:18} {:14} {:>8} {:>8} {:>8} {:>4} {:>7}".format(*head))
     for r in results:
         name = r["callback"] + (f"[{r['page']}]" if "page" in r else "")
         mark = " !" if r["p95_ms"] > ccb.BUDGET_MS else ""
