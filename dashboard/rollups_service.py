@@ -1,13 +1,14 @@
 """Rollup upkeep for the Enterprise Service page (tables in `dashboard.schema`).
 
 Builders in the shape `dashboard.rollups.DELTA_BUILDERS` expects (fact rows -> additive
-deltas). Inquiries: weekly counts by district, channel, category and topic, and by district and
-channel only (received, solved
-at first contact, published as Q&A, escalated, answered within the channel's working-day
-commitment), monthly counts by first-contact unit, monthly inquiries and published answers
-by topic, and monthly histograms of response and resolution hours. Declarations: counts per
-enterprise, declaring district and year. All are
-sums, so they equal the same aggregate over the raw rows after any sequence of batches.
+deltas). Inquiries: weekly counts by district, channel, category and topic, and by district
+and channel only (received, solved at first contact, published as Q&A, escalated, answered
+within the channel's working-day commitment), monthly counts by first-contact unit, monthly
+inquiries and published answers by topic, and monthly histograms of response and
+resolution hours; the weekly, topic and histogram tables also get region-wide rows under
+district `schema.SERVICE_REGION` ("*"). Declarations: counts per enterprise, declaring
+district and year. All are sums, so they equal the same aggregate over the raw rows after
+any sequence of batches.
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ RETURNED_STATUSES = ("RETURNED", "REJECTED")
 
 def _sum(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame.groupby(keys, as_index=False, sort=False).sum()
+
+
+def _with_region(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sums by `keys`, plus the same sums over all districts under `SERVICE_REGION`."""
+    region = frame.assign(district_code=schema.SERVICE_REGION)
+    return _sum(pd.concat([frame, region], ignore_index=True), keys)
 
 
 def week_start(ts: pd.Series) -> pd.Series:
@@ -88,8 +95,9 @@ def inquiry_deltas(rows: pd.DataFrame) -> Deltas:
             part[measure] = 1.0
             parts.append(part)
     out: Deltas = {
-        schema.rollup_service_weekly: _sum(
-            weekly, ["week", "district_code", "channel", "category", "topic"]
+        schema.rollup_service_weekly: _with_region(
+            weekly,
+            ["week", "district_code", "channel", "category", "topic"],
         ),
         schema.rollup_service_weekly_channel: _sum(
             weekly.drop(columns=["category", "topic"]), ["week", "district_code", "channel"]
@@ -97,12 +105,12 @@ def inquiry_deltas(rows: pd.DataFrame) -> Deltas:
         schema.rollup_service_unit_monthly: _sum(
             units, ["month", "district_code", "first_contact_unit", "channel"]
         ),
-        schema.rollup_service_topic_monthly: _sum(
+        schema.rollup_service_topic_monthly: _with_region(
             topics, ["month", "district_code", "channel", "topic"]
         ),
     }
     if parts:
-        out[schema.rollup_service_hist_monthly] = _sum(
+        out[schema.rollup_service_hist_monthly] = _with_region(
             pd.concat(parts, ignore_index=True), ["month", "district_code", "channel", "bucket"]
         )
     return out

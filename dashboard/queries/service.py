@@ -4,7 +4,8 @@ Charts read the service rollups (`rollup_service_weekly` and its district-channe
 `rollup_service_weekly_channel`, `rollup_service_unit_monthly`, `rollup_service_topic_monthly`,
 `rollup_service_hist_monthly`, `rollup_training_monthly`, `rollup_enterprise_yearly`);
 only the escalation list reads raw inquiry rows (newest first, LIMIT, on the received-time
-index). Every function takes the caller's `scope` and applies it in SQL; `channel` narrows
+index). Every function takes the caller's `scope` and applies it in SQL (an unscoped caller
+reads the region-wide "*" rows where a table has them); `channel` narrows
 to one channel (None: all). Ranges are half-open `[start, end)` on the rollup's time key.
 """
 
@@ -38,6 +39,13 @@ WEEKLY_MEASURES = (
 )
 
 
+def _districts(column: ColumnElement[str], scope: Scope, region: bool) -> ColumnElement[bool]:
+    """Scope condition; on tables with region-wide rows, an unscoped caller reads those."""
+    if scope is None and region:
+        return column == schema.SERVICE_REGION
+    return in_scope(column, scope)
+
+
 def _channel(column: ColumnElement[str], channel: str | None) -> ColumnElement[bool]:
     return true() if channel is None else column == channel
 
@@ -58,7 +66,8 @@ def _weekly(
     return (
         select(*cols, *(func.sum(table.c[m]).label(m) for m in measures))
         .where(table.c.week >= start, table.c.week < end)
-        .where(in_scope(table.c.district_code, scope), _channel(table.c.channel, channel))
+        .where(_districts(table.c.district_code, scope, table is W))
+        .where(_channel(table.c.channel, channel))
         .group_by(*cols)
     )
 
@@ -119,7 +128,7 @@ def topic_history(bind: Bind, scope: Scope, channel: str | None) -> pd.DataFrame
             func.sum(M.c.received_n).label("received_n"),
             func.sum(M.c.published_n).label("published_n"),
         )
-        .where(in_scope(M.c.district_code, scope), _channel(M.c.channel, channel))
+        .where(_districts(M.c.district_code, scope, True), _channel(M.c.channel, channel))
         .group_by(M.c.month, M.c.topic)
         .order_by(M.c.month)
     )
@@ -165,7 +174,7 @@ def time_histogram(
             func.sum(H.c.resolve_n).label("resolve_n"),
         )
         .where(H.c.month >= start, H.c.month < end)
-        .where(in_scope(H.c.district_code, scope), _channel(H.c.channel, channel))
+        .where(_districts(H.c.district_code, scope, True), _channel(H.c.channel, channel))
         .group_by(H.c.channel, H.c.bucket)
     )
     return read_frame(bind, stmt, ["channel", "bucket", "response_n", "resolve_n"])

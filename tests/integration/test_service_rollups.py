@@ -157,6 +157,13 @@ def expected_topics(raw: pd.DataFrame) -> pd.DataFrame:
     return raw.groupby(keys, as_index=False)[["received_n", "published_n"]].sum()
 
 
+def with_region(expected: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """`expected` plus its sums over all districts under district "*"."""
+    region = expected.assign(district_code=schema.SERVICE_REGION)
+    region = region.groupby(keys, as_index=False).sum(numeric_only=False)
+    return pd.concat([expected, region], ignore_index=True)
+
+
 def assert_table(engine: Engine, table: object, expected: pd.DataFrame, keys: list[str]) -> None:
     actual = _read(engine, table)
     measures = [c for c in expected.columns if c not in keys]
@@ -173,11 +180,9 @@ def assert_table(engine: Engine, table: object, expected: pd.DataFrame, keys: li
 def check_inquiries(engine: Engine) -> None:
     raw = _read(engine, schema.inquiries)
     raw = raw.astype(object).where(raw.notna(), None)
+    keys5 = ["week", "district_code", "channel", "category", "topic"]
     assert_table(
-        engine,
-        schema.rollup_service_weekly,
-        expected_weekly(raw),
-        ["week", "district_code", "channel", "category", "topic"],
+        engine, schema.rollup_service_weekly, with_region(expected_weekly(raw), keys5), keys5
     )
     weekly = expected_weekly(raw)
     keys = ["week", "district_code", "channel"]
@@ -187,17 +192,16 @@ def check_inquiries(engine: Engine) -> None:
         weekly.drop(columns=["category", "topic"]).groupby(keys, as_index=False).sum(),
         keys,
     )
+    hkeys = ["month", "district_code", "channel", "bucket"]
     assert_table(
-        engine,
-        schema.rollup_service_hist_monthly,
-        expected_hist(raw),
-        ["month", "district_code", "channel", "bucket"],
+        engine, schema.rollup_service_hist_monthly, with_region(expected_hist(raw), hkeys), hkeys
     )
+    tkeys = ["month", "district_code", "channel", "topic"]
     assert_table(
         engine,
         schema.rollup_service_topic_monthly,
-        expected_topics(raw),
-        ["month", "district_code", "channel", "topic"],
+        with_region(expected_topics(raw), tkeys),
+        tkeys,
     )
     assert_table(
         engine,
