@@ -121,11 +121,11 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "coverage {coverage}; declaring enterprises: returned {returned}, cross-district {cross}",
     ),
     "svc.coverage.note": (
-        "参训企业为培训记录中的参训企业数之和（同一企业多次参训重复计数）；申报企业为所选时段所在自然年内在该关区申报过的企业。"
+        "参训企业为培训记录中的参训企业数之和（同一企业多次参训重复计数）；申报企业为所选时段结束所在自然年内在该关区申报过的企业。"
         "退单率 = 退回修改或不受理的报关单占比。",
         "Enterprises trained = sum of the sessions' enterprises trained (an enterprise "
         "trained twice counts twice); enterprises declaring = enterprises that declared at "
-        "the district in the calendar years of the period. Returned = share of "
+        "the district in the calendar year the period ends in. Returned = share of "
         "declarations returned for amendment or rejected.",
     ),
     "svc.caveat": (

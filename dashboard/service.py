@@ -16,7 +16,8 @@ Definitions (also stated on the page):
   with none the rate is unknown.
 - Training coverage: enterprises trained (sum of the sessions' `enterprises_trained`; an
   enterprise trained twice counts twice) against the enterprises that declared at the
-  district in the same calendar years.
+  district in the calendar year the period ends in (one year of the per-enterprise rollup,
+  so the read does not grow with the period).
 
 Facades memoize on primitive arguments plus the database `data_version`, and on the
 caller's scope, so users with different districts never share an entry.
@@ -66,8 +67,9 @@ class Period:
 
     @property
     def years(self) -> tuple[date, date]:
-        """The calendar years overlapping the period, as 1 January dates."""
-        return date(self.start.year, 1, 1), date((self.end - timedelta(days=1)).year + 1, 1, 1)
+        """The calendar year the period ends in, as 1 January dates `[that year, the next)`."""
+        year = (self.end - timedelta(days=1)).year
+        return date(year, 1, 1), date(year + 1, 1, 1)
 
 
 def narrow(scope: Scope, district: str | None) -> Scope:
@@ -343,7 +345,7 @@ def coverage(engine: Engine, p: Period, scope: Scope) -> pd.DataFrame:
 
 
 def coverage_table(trained: pd.DataFrame, declaring: pd.DataFrame) -> pd.DataFrame:
-    """Per district: enterprises_trained, declaring_n (enterprise-district-years), coverage,
+    """Per district: enterprises_trained, declaring_n (enterprises declaring there), coverage,
     and the declaring enterprises' returned and cross-district shares of declarations."""
     t = trained.groupby("district_code")["enterprises_sum"].sum().rename("trained_n")
     d = declaring.groupby("declare_district")[

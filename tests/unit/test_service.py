@@ -24,7 +24,7 @@ def test_period_whole_weeks_ending_after_this_week() -> None:
     p = service.Period.ending(date(2026, 12, 31), 13)  # Thursday; the week ends 3 Jan 2027
     assert p.end == date(2027, 1, 4)
     assert p.months == (date(2026, 10, 1), date(2027, 2, 1))
-    assert p.years == (date(2026, 1, 1), date(2028, 1, 1))
+    assert p.years == (date(2027, 1, 1), date(2028, 1, 1))
 
 
 def test_narrow_never_widens() -> None:
