@@ -58,3 +58,32 @@ def test_service_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: P
     assert {"update_kpis", "update_volume", "update_times", "update_escalations"} <= callbacks
     assert len(lines) == 2 * 3 * len(callbacks)  # regimes x views x callbacks
     assert all(line["inquiries"] == 5 for line in lines)
+
+
+DIST_BENCH = Path(__file__).resolve().parents[2] / "bench" / "districts_bench.py"
+
+
+def test_districts_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: Path) -> None:
+    """The District Analysis bench runs every callback, page 1 and a deep page of the table
+    (page 3 here; page 200 in recorded runs)."""
+    from dashboard.ingest import ingest_records
+    from tests.factories import declaration
+
+    now = beijing_now().replace(microsecond=0)
+    from datetime import timedelta
+
+    rows = [declaration(i, declared=now - timedelta(minutes=3 * i)) for i in range(1, 400)]
+    ingest_records(sqlite_engine, "declarations", rows, name="smoke", source="test", now=now)
+    spec = importlib.util.spec_from_file_location("districts_bench", DIST_BENCH)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["districts_bench"] = bench
+    spec.loader.exec_module(bench)
+    out = tmp_path / "districts.jsonl"
+    args = ["--database-url", sqlite_url, "--reps", "1", "--regimes", "cold", "--deep-page", "3"]
+    args += ["--district", "0200", "--port", "TJ-XG", "--out", str(out)]
+    assert bench.main(args) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    names = {line["callback"] for line in lines}
+    assert {"update_kpis", "update_stages", "update_table", "show_detail"} <= names
+    assert {line.get("page") for line in lines if line["callback"] == "update_table"} == {1, 3}
