@@ -20,24 +20,24 @@ return USD figures; `in_currency` converts for display. Definitions:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
+import flask
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.cache import cache
-from dashboard.histogram import grouped_percentiles, percentile_from_histogram
+from dashboard.histogram import grouped_percentiles, percentiles_by
 from dashboard.i18n import district_names
 from dashboard.periods import (
     Segment,
     cover,
     labelled_segments,
     prior_range,
-    series_period,
-    series_segments,
     whole_months,
     year_before,
 )
@@ -45,6 +45,7 @@ from dashboard.queries import Scope, feeds
 from dashboard.queries import trade as tq
 from dashboard.reference import load_reference
 
+EPOCH: Final = date(1970, 1, 1)
 CURRENCIES: Final = ("USD", "CNY")
 DIRECTIONS: Final = ("IE", "I", "E")
 DIMENSIONS: Final = ("trade_mode", "transport_mode", "hs_section", "hs_chapter", "partner_region")
@@ -93,10 +94,15 @@ def _segments(segs: Sequence[Segment]) -> tuple[Segment, ...]:
 
 # --- cached reads --------------------------------------------------------------------------
 @cache.memoize()
-def _trade(
-    engine: Engine, version: str, segs: tuple[Segment, ...], scope: Scope, view: TradeView
-) -> pd.DataFrame:
-    return tq.trade_rows(engine, segs, scope, view.districts, view.ie)
+def _sums(
+    engine: Engine,
+    version: str,
+    segs: tuple[tuple[Segment, date | None], ...],
+    scope: Scope,
+    view: TradeView,
+    ports: bool,
+) -> list[tuple[Any, ...]]:
+    return tq.trade_sums(engine, segs, scope, view.districts, view.ie, ports=ports)
 
 
 @cache.memoize()
@@ -111,7 +117,12 @@ def _hist(
 
 
 def _version(engine: Engine) -> str:
-    return feeds.data_version(engine)
+    """The data version, read once per request (a callback calls several facades)."""
+    if not flask.has_request_context():
+        return feeds.data_version(engine)
+    if "trade_data_version" not in flask.g:
+        flask.g.trade_data_version = feeds.data_version(engine)
+    return str(flask.g.trade_data_version)
 
 
 @cache.memoize()
@@ -127,75 +138,69 @@ def first_day(engine: Engine, view: TradeView, scope: Scope) -> date | None:
     return _first_day(engine, _version(engine), tuple(chosen))
 
 
-def _shift_years(periods: pd.Series, years: int) -> pd.Series:
-    """Timestamps moved by whole calendar years (29 February to 28 February)."""
-    moved = {p: pd.Timestamp(p.date().replace(year=p.year + years, day=min(p.day, 28)))
-             if p.month == 2 and p.day == 29 else p.replace(year=p.year + years)
-             for p in periods.unique()}  # fmt: skip
-    return periods.map(moved)
+def _day(epoch: int) -> date:
+    return EPOCH + timedelta(days=int(epoch))
 
 
-def _aligned(periods: pd.Series, shift: timedelta | None) -> pd.Series:
-    """Periods of the year-earlier range moved onto the current range's periods."""
-    if shift is not None:
-        return periods + pd.Timedelta(shift)
-    return _shift_years(periods, 1)
+def _years_later(day: date, years: int) -> date:
+    """The same calendar day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _aligned(day: date, shift: timedelta | None) -> date:
+    """A year-earlier period start moved onto the current range's period."""
+    return day + shift if shift is not None else _years_later(day, 1)
+
+
+def _frame(
+    rows: dict[tuple[Any, ...], list[float]], keys: list[str], measures: list[str]
+) -> pd.DataFrame:
+    ordered = sorted(rows)
+    out = pd.DataFrame(ordered, columns=keys)
+    values = np.array([rows[k] for k in ordered], dtype=float).reshape(-1, len(measures))
+    for i, m in enumerate(measures):
+        out[m] = values[:, i]
+    if "period" in out:
+        out["period"] = pd.to_datetime(out["period"]).astype("datetime64[us]")
+    return out
 
 
 # --- value ---------------------------------------------------------------------------------
 VALUE_KEYS: Final = ["period", "declare_district", "ie_flag"]
-
-
-def _value_by_period(rows: pd.DataFrame, granularity: str) -> pd.DataFrame:
-    rows = rows.assign(period=series_period(rows["period"], granularity))
-    return rows.groupby(VALUE_KEYS, as_index=False)[["released_n", "released_value_usd"]].sum()
+VALUE_MEASURES: Final = ["released_n", "value_usd", "prior_n", "prior_value_usd"]
 
 
 def value_series(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
     """Released declarations and value per period, declaring district and direction, with
-    the same periods a year earlier.
+    the same days a year earlier (NaN where the data does not cover them).
 
     Returns:
         Columns period, declare_district, ie_flag, released_n, value_usd, prior_n,
-        prior_value_usd (zeros where a side has no rows).
+        prior_value_usd.
     """
     version = _version(engine)
     g = view.granularity
-    now = _trade(
-        engine,
-        version,
-        _segments(series_segments(view.start, view.end, g, TRADE_GRAINS)),
-        scope,
-        view,
-    )
+    segs = tuple(labelled_segments(view.start, view.end, g, TRADE_GRAINS))
     p_start, p_end, shift = prior_range(view.start, view.end, g)
-    before = _trade(
-        engine, version, _segments(series_segments(p_start, p_end, g, TRADE_GRAINS)), scope, view
-    )
-    cur = _value_by_period(now, g)
-    old = _value_by_period(before, g)
-    old["period"] = series_period(_aligned(old["period"], shift), g)
-    old = old.groupby(VALUE_KEYS, as_index=False)[["released_n", "released_value_usd"]].sum()
-    out = cur.merge(old, on=VALUE_KEYS, how="outer", suffixes=("", "_prior")).fillna(0.0)
-    out = out[out["period"] >= series_period(pd.Series([pd.Timestamp(view.start)]), g)[0]]
+    prior_segs = tuple(labelled_segments(p_start, p_end, g, TRADE_GRAINS))
+    rows: dict[tuple[Any, ...], list[float]] = {}
+    for epoch, district, ie, n, value in _sums(engine, version, segs, scope, view, False):
+        rows[(_day(epoch), district, ie)] = [float(n), float(value or 0), 0.0, 0.0]
+    for epoch, district, ie, n, value in _sums(engine, version, prior_segs, scope, view, False):
+        period = _aligned(_day(epoch), shift)
+        row = rows.setdefault((period, district, ie), [0.0, 0.0, 0.0, 0.0])
+        row[2] += float(n)
+        row[3] += float(value or 0)
     first = first_day(engine, view, scope)
-    # the base of a period is the part of it inside the range, a year earlier
-    part_start = out["period"].where(
-        out["period"] >= pd.Timestamp(view.start), pd.Timestamp(view.start)
-    )
-    base_start = (
-        part_start - pd.Timedelta(shift) if shift is not None else _shift_years(part_start, -1)
-    )
-    no_base = base_start < pd.Timestamp(first) if first else pd.Series(True, index=out.index)
-    out.loc[no_base, ["released_n_prior", "released_value_usd_prior"]] = np.nan
-    out = out.rename(
-        columns={
-            "released_value_usd": "value_usd",
-            "released_n_prior": "prior_n",
-            "released_value_usd_prior": "prior_value_usd",
-        }
-    )
-    return out.sort_values(VALUE_KEYS, ignore_index=True)
+    for (period, _d, _ie), row in rows.items():
+        part_start = max(period, view.start)  # the base is the part inside the range
+        base = part_start - shift if shift is not None else year_before(part_start)
+        if first is None or base < first:
+            row[2] = row[3] = math.nan
+    return _frame(rows, VALUE_KEYS, VALUE_MEASURES)
 
 
 def growth(current: float, prior: float) -> float:
@@ -208,25 +213,18 @@ def totals(engine: Engine, view: TradeView, scope: Scope, start: date, end: date
     dates a year earlier (for headline figures such as year to date).
 
     Returns:
-        One row per direction (I, E) and a row "IE" for both: released_n, value_usd,
-        prior_n, prior_value_usd, growth.
+        Index I, E and IE (both): released_n, value_usd, prior_n, prior_value_usd, growth
+        (prior and growth NaN when the data does not cover the year-earlier dates).
     """
     version = _version(engine)
-    cur = _trade(engine, version, _segments(cover(start, end, TRADE_GRAINS)), scope, view)
-    old = _trade(
-        engine,
-        version,
-        _segments(cover(year_before(start), year_before(end), TRADE_GRAINS)),
-        scope,
-        view,
-    )
-    measures = ["released_n", "released_value_usd"]
-    a = cur.groupby("ie_flag")[measures].sum()
-    b = old.groupby("ie_flag")[measures].sum().add_prefix("prior_")
-    out = a.join(b, how="outer").reindex(["I", "E"]).fillna(0.0)
+    sums = {ie: [0.0, 0.0, 0.0, 0.0] for ie in ("I", "E")}
+    for offset, (a, b) in ((0, (start, end)), (2, (year_before(start), year_before(end)))):
+        segs = tuple((seg, a) for seg in cover(a, b, TRADE_GRAINS))
+        for _p, _d, ie, n, value in _sums(engine, version, segs, scope, view, False):
+            sums[ie][offset] += float(n)
+            sums[ie][offset + 1] += float(value or 0)
+    out = pd.DataFrame.from_dict(sums, orient="index", columns=VALUE_MEASURES)
     out.loc["IE"] = out.sum()
-    out = out.rename(columns={"released_value_usd": "value_usd", "prior_released_n": "prior_n"})
-    out = out.rename(columns={"prior_released_value_usd": "prior_value_usd"})
     first = first_day(engine, view, scope)
     if first is None or year_before(start) < first:  # no complete base a year earlier
         out[["prior_n", "prior_value_usd"]] = np.nan
@@ -306,32 +304,31 @@ def integration_series(engine: Engine, view: TradeView, scope: Scope) -> pd.Data
         Columns period, released_n, cross_n, value_usd, cross_value_usd, share_n,
         share_value (NaN where nothing was released).
     """
-    segs = _segments(series_segments(view.start, view.end, view.granularity, TRADE_GRAINS))
-    rows = _trade(engine, _version(engine), segs, scope, view)
-    rows = rows[rows["declare_district"].isin(integrated_districts())]
-    cross = rows["declare_district"] != rows["port_district"]
-    frame = pd.DataFrame(
-        {
-            "period": series_period(rows["period"], view.granularity),
-            "released_n": rows["released_n"],
-            "cross_n": rows["released_n"].where(cross, 0),
-            "value_usd": rows["released_value_usd"],
-            "cross_value_usd": rows["released_value_usd"].where(cross, 0.0),
-        }
-    )
-    out = frame.groupby("period", as_index=False).sum().sort_values("period", ignore_index=True)
+    segs = tuple(labelled_segments(view.start, view.end, view.granularity, TRADE_GRAINS))
+    region = integrated_districts()
+    rows: dict[tuple[Any, ...], list[float]] = {}
+    for epoch, declared, port, _ie, n, value in _sums(
+        engine, _version(engine), segs, scope, view, True
+    ):
+        if declared not in region:
+            continue
+        row = rows.setdefault((_day(epoch),), [0.0, 0.0, 0.0, 0.0])
+        cross = declared != port
+        row[0] += float(n)
+        row[1] += float(n) if cross else 0.0
+        row[2] += float(value or 0)
+        row[3] += float(value or 0) if cross else 0.0
+    out = _frame(rows, ["period"], ["released_n", "cross_n", "value_usd", "cross_value_usd"])
     out["share_n"] = out["cross_n"] / out["released_n"].where(out["released_n"] > 0)
     out["share_value"] = out["cross_value_usd"] / out["value_usd"].where(out["value_usd"] > 0)
     return out
 
 
 @cache.memoize()
-def _od(
+def _od_hist(
     engine: Engine, version: str, segs: tuple[Segment, ...], scope: Scope, view: TradeView
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    volume = tq.trade_rows(engine, segs, scope, view.districts, view.ie)
-    hist = tq.od_hist(engine, segs, scope, view.districts, view.ie)
-    return volume, hist
+) -> pd.DataFrame:
+    return tq.od_hist(engine, segs, scope, view.districts, view.ie)
 
 
 def od_matrix(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
@@ -343,23 +340,26 @@ def od_matrix(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
     Returns:
         Columns declare_district, port_district, released_n, value_usd, overall_p50_h.
     """
+    version = _version(engine)
     first, last = whole_months(view.start, view.end)
-    segs = _segments(cover(first, last, MONTH_GRAINS + ("D",)))
-    volume, hist = _od(engine, _version(engine), segs, scope, view)
-    if scope is not None:
-        volume = volume[volume["port_district"].isin(scope)]
-    pairs = ["declare_district", "port_district"]
-    vol = volume.groupby(pairs, as_index=False)[["released_n", "released_value_usd"]].sum()
-    medians = [
-        {
-            "declare_district": d,
-            "port_district": p,
-            "overall_p50_h": percentile_from_histogram(part["bucket"], part["overall_n"], 0.5),
-        }
-        for (d, p), part in hist.groupby(pairs)
-    ]
-    med = pd.DataFrame(medians, columns=[*pairs, "overall_p50_h"])
-    out = vol.merge(med, on=pairs, how="left").rename(columns={"released_value_usd": "value_usd"})
+    segs = tuple((seg, first) for seg in cover(first, last, TRADE_GRAINS))
+    pairs: dict[tuple[Any, ...], list[float]] = {}
+    for _p, declared, port, _ie, n, value in _sums(engine, version, segs, scope, view, True):
+        if scope is not None and port not in scope:
+            continue
+        row = pairs.setdefault((declared, port), [0.0, 0.0])
+        row[0] += float(n)
+        row[1] += float(value or 0)
+    out = _frame(pairs, ["declare_district", "port_district"], ["released_n", "value_usd"])
+    hist = _od_hist(engine, version, tuple(cover(first, last, MONTH_GRAINS + ("D",))), scope, view)
+    if hist.empty or out.empty:
+        return out.assign(overall_p50_h=np.nan)[out["released_n"] > 0].reset_index(drop=True)
+    found = percentiles_by(hist, ["declare_district", "port_district"], "overall_n", {"p50": 0.5})
+    out = out.merge(
+        found.rename(columns={"p50": "overall_p50_h"}).drop(columns="n"),
+        on=["declare_district", "port_district"],
+        how="left",
+    )
     return out[out["released_n"] > 0].reset_index(drop=True)
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "in_scope",
     "read_frame",
     "read_ints",
+    "read_tuples",
     "hour_keys",
     "scoped",
 ]
@@ -106,13 +107,14 @@ def read_frame(bind: Bind, statement: Executable, columns: list[str] | None = No
     return pd.DataFrame([tuple(r) for r in rows], columns=keys)
 
 
-def read_ints(bind: Bind, statement: Select[Any]) -> np.ndarray:
-    """Run a statement whose columns are all integers and return them as one int64 array
-    (rows x columns), straight from the driver's cursor.
+def read_tuples(bind: Bind, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """Run a statement and return its rows as plain tuples, straight from the driver.
 
-    For reads of tens of thousands of small rows (histogram buckets): SQLAlchemy's result
-    rows and pandas' columns cost more than the query there. The statement is compiled
-    by SQLAlchemy as usual (bound parameters, expanded IN lists), only the fetch is raw.
+    For reads where SQLAlchemy's result rows and pandas' frames would cost more than the
+    query itself (tens of thousands of histogram buckets, or a few hundred sums turned
+    into a figure): the statement is compiled by SQLAlchemy as usual (bound parameters,
+    expanded IN lists), only the fetch is raw, so values come as the driver gives them
+    (SQLite dates as ISO text; no type conversion).
     """
     with connect(bind) as conn:
         compiled = statement.compile(
@@ -128,11 +130,16 @@ def read_ints(bind: Bind, statement: Select[Any]) -> np.ndarray:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(compiled.string, args)
-            rows = cursor.fetchall()
+            return list(cursor.fetchall())
         finally:
             cursor.close()
+
+
+def read_ints(bind: Bind, statement: Select[Any]) -> np.ndarray:
+    """`read_tuples` of a statement whose columns are all integers, as one int64 array
+    (rows x columns)."""
     width = len(statement.selected_columns)
-    return np.array(rows, dtype=np.int64).reshape(-1, width)
+    return np.array(read_tuples(bind, statement), dtype=np.int64).reshape(-1, width)
 
 
 def _sqlite_value(value: Any) -> Any:

@@ -34,7 +34,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from dashboard import schema
 from dashboard.periods import Segment
-from dashboard.queries import Bind, Scope, read_frame, read_ints, scoped
+from dashboard.queries import Bind, Scope, read_frame, read_ints, read_tuples, scoped
 
 Districts = tuple[str, ...] | None
 
@@ -80,29 +80,6 @@ def _dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def trade_rows(
-    bind: Bind,
-    segments: Sequence[Segment],
-    scope: Scope,
-    districts: Districts = None,
-    direction: str | None = None,
-) -> pd.DataFrame:
-    """Released declarations and value per period row, declaring district, port district
-    and direction.
-
-    Returns:
-        Columns grain, period, declare_district, port_district, ie_flag, released_n,
-        released_value_usd (one row per rollup row read).
-    """
-    t = schema.rollup_trade
-    c = t.c
-    cols = [c.grain, c.period, c.declare_district, c.port_district, c.ie_flag]
-    stmt = select(*cols, c.released_n, c.released_value_usd)
-    stmt = _filtered(stmt, t, segments, scope, districts, direction)
-    names = [col.name for col in cols] + ["released_n", "released_value_usd"]
-    return _dates(read_frame(bind, stmt, names))
-
-
 class EpochDay(FunctionElement[int]):
     """Days since 1970-01-01 of a date column, as an integer, in SQL."""
 
@@ -123,6 +100,50 @@ def _epoch_day_pg(element: EpochDay, compiler: Any, **kw: Any) -> str:
 def epoch_day(day: date) -> int:
     """`EpochDay` of a Python date."""
     return (day - date(1970, 1, 1)).days
+
+
+def _label(table: Table, segments: Sequence[tuple[Segment, date | None]]) -> ColumnElement[Any]:
+    """The series period of each row as days since 1970: its segment's label, else its own
+    period."""
+    labelled = [(seg, lab) for seg, lab in segments if lab is not None]
+    own = EpochDay(table.c.period)
+    if not labelled:
+        return own
+    return case(
+        *((_periods(table, [seg]), literal(epoch_day(lab))) for seg, lab in labelled), else_=own
+    )
+
+
+def trade_sums(
+    bind: Bind,
+    segments: Sequence[tuple[Segment, date | None]],
+    scope: Scope,
+    districts: Districts = None,
+    direction: str | None = None,
+    *,
+    ports: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Released declarations and value per series period, declaring district (and port
+    district when `ports`) and direction, summed by the database.
+
+    Args:
+        segments: the periods to read, each with the series period its rows count in
+            (see `hist_rows`).
+
+    Returns:
+        Tuples (period as days since 1970, declare_district, [port_district,] ie_flag,
+        released_n, released_value_usd).
+    """
+    t = schema.rollup_trade
+    c = t.c
+    period = _label(t, segments)
+    keys = [period, c.declare_district, *([c.port_district] if ports else []), c.ie_flag]
+    stmt: Select[Any] = select(
+        *keys, func.sum(c.released_n), func.sum(c.released_value_usd)
+    ).group_by(*keys)
+    return read_tuples(
+        bind, _filtered(stmt, t, [seg for seg, _ in segments], scope, districts, direction)
+    )
 
 
 def hist_rows(
@@ -151,11 +172,7 @@ def hist_rows(
     """
     t = schema.rollup_trade_hist
     c = t.c
-    labelled = [(seg, lab) for seg, lab in segments if lab is not None]
-    period: ColumnElement[Any] = EpochDay(c.period)
-    if labelled:
-        whens = [(_periods(t, [seg]), literal(epoch_day(lab))) for seg, lab in labelled]
-        period = case(*whens, else_=EpochDay(c.period))
+    period = _label(t, segments)
     ie = case((c.ie_flag == "I", 0), else_=1)
     chosen = districts if districts is not None else scope
     if chosen is None or len(chosen) == 1:  # stored rows: no sum

@@ -204,3 +204,20 @@ def test_scope_limits_every_figure(engine: Engine, loaded: pd.DataFrame) -> None
     beijing = VIEW._replace(districts=("0100",))
     assert trade.value_series(engine, beijing, tianjin)["value_usd"].sum() == 0
     assert trade.clearance_series(engine, beijing, tianjin).empty
+
+
+def test_ranges_over_whole_years_read_every_grain(engine: Engine, loaded: pd.DataFrame) -> None:
+    """Fifteen months: whole years, quarters and months of the rollups add up exactly."""
+    view = TradeView(date(2025, 1, 1), date(2026, 3, 31), "quarter", None, "IE")
+    rel = _in(loaded, view.start, view.end)
+    totals = trade.totals(engine, view, None, view.start, view.end)
+    assert totals.loc["IE", "released_n"] == len(rel)
+    assert totals.loc["IE", "value_usd"] == pytest.approx(rel["value_usd"].sum())
+    matrix = trade.od_matrix(engine, view, None)
+    assert matrix["released_n"].sum() == len(rel)
+    mix = trade.composition(engine, view, None, "trade_mode")
+    assert mix["released_n"].sum() == len(rel)
+    series = trade.value_series(engine, view, None)
+    assert series["released_n"].sum() == len(rel) and len(series["period"].unique()) == 5
+    clearance = trade.clearance_series(engine, view, None)
+    assert clearance["overall_n"].sum() == len(rel)
