@@ -180,10 +180,13 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
             dcc.Download(id=T.DOWNLOAD),
             page_header(t("page.trade.name", lang), t("trade.lead", lang)),
             html.P(id=T.BRIEF_META, className="small text-body-secondary brief-meta"),
-            section(
-                t("trade.range", lang),
-                controls(state, today, lang, scope),
-                html.Div(notice, id=T.NOTICE, className="small text-warning-emphasis"),
+            html.Div(
+                section(
+                    t("trade.range", lang),
+                    controls(state, today, lang, scope),
+                    html.Div(notice, id=T.NOTICE, className="small text-warning-emphasis"),
+                ),
+                className="no-print",
             ),
             html.Div([html.Div(id=T.KPIS, className="trade-kpis"), _status(T.KPIS_STATUS)]),
             _panel(

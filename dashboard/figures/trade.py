@@ -182,11 +182,18 @@ def _x(periods: pd.Series) -> list[str]:
     return [p.strftime("%Y-%m-%d") for p in pd.to_datetime(periods)]
 
 
-def _period_ticks(granularity: str) -> dict[str, Any]:
-    if granularity == "quarter":
-        return {"dtick": "M3", "tickformat": "%Y Q%q"}
-    if granularity == "month":
-        return {"tickformat": "%Y-%m"}
+def _period_ticks(granularity: str, x_range: list[str] | None = None) -> dict[str, Any]:
+    """Tick spacing and labels that name each period once (months never repeat)."""
+    if granularity in ("month", "quarter"):
+        months = 12
+        if x_range:
+            span = pd.Timestamp(x_range[1]) - pd.Timestamp(x_range[0])
+            months = max(1, round(span.days / 30.4))
+        step = 1 if months <= 14 else 3 if months <= 40 else 6 if months <= 80 else 12
+        if granularity == "quarter":
+            step = max(step, 3)
+        fmt = "%Y Q%q" if granularity == "quarter" else "%Y-%m"
+        return {"dtick": f"M{step}", "tickformat": fmt}
     return {"tickformat": "%m-%d\n%Y"}
 
 
@@ -244,13 +251,14 @@ def value_figure(
         barmode="stack",
         legend={"orientation": "h", "y": 1.12, "x": 0},
         margin={"l": 64, "r": 76, "t": 40, "b": 48},
-        xaxis={"type": "date", "range": x_range, **_period_ticks(granularity)},
+        xaxis={"type": "date", "range": x_range, **_period_ticks(granularity, x_range)},
         yaxis={"title": {"text": t("trade.value.axis", lang, unit=unit)}, "rangemode": "tozero"},
         yaxis2={
             "title": {"text": t("trade.value.growth", lang)},
             "overlaying": "y",
             "side": "right",
             "ticksuffix": "%",
+            "tickformat": ".1f",
             "showgrid": False,
             "zeroline": True,
             "zerolinecolor": "#bbb",
@@ -294,7 +302,7 @@ def clearance_figure(
             "anchor": f"y{axis}",
             "matches": "x" if i else None,
             "showticklabels": i == n - 1,
-            **_period_ticks(granularity),
+            **_period_ticks(granularity, x_range),
         }
         layout["annotations"].append(
             {
@@ -399,7 +407,7 @@ def integration_figure(
     layout = base_layout(
         legend={"orientation": "h", "y": 1.15, "x": 0},
         margin={"l": 64, "r": 76, "t": 36, "b": 48},
-        xaxis={"type": "date", "range": x_range, **_period_ticks(granularity)},
+        xaxis={"type": "date", "range": x_range, **_period_ticks(granularity, x_range)},
         yaxis={"ticksuffix": "%", "rangemode": "tozero"},
         hovermode="x unified",
         height=300,
