@@ -21,9 +21,9 @@ return USD figures; `in_currency` converts for display. Definitions:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeVar, cast
 
 import flask
 import numpy as np
@@ -45,6 +45,7 @@ from dashboard.queries import Scope, feeds
 from dashboard.queries import trade as tq
 from dashboard.reference import load_reference
 
+T = TypeVar("T")
 EPOCH: Final = date(1970, 1, 1)
 CURRENCIES: Final = ("USD", "CNY")
 DIRECTIONS: Final = ("IE", "I", "E")
@@ -116,13 +117,19 @@ def _hist(
     return tq.hist_rows(engine, segs, scope, view.districts, view.ie)
 
 
-def _version(engine: Engine) -> str:
-    """The data version, read once per request (a callback calls several facades)."""
+def _once(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """`compute()` once per request and key (a callback calls several facades)."""
     if not flask.has_request_context():
-        return feeds.data_version(engine)
-    if "trade_data_version" not in flask.g:
-        flask.g.trade_data_version = feeds.data_version(engine)
-    return str(flask.g.trade_data_version)
+        return compute()
+    memo: dict[tuple[Any, ...], Any] = flask.g.setdefault("trade_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return cast(T, memo[key])
+
+
+def _version(engine: Engine) -> str:
+    """The data version, read once per request."""
+    return _once(("version",), lambda: feeds.data_version(engine))
 
 
 @cache.memoize()
@@ -134,8 +141,8 @@ def first_day(engine: Engine, view: TradeView, scope: Scope) -> date | None:
     """The first day of data in the view's districts: a year-on-year comparison needs its
     base period to start on or after it (else the growth is not shown)."""
     every = sorted(load_reference().code_set("district"))
-    chosen = [d for d in view.districts or every if scope is None or d in scope]
-    return _first_day(engine, _version(engine), tuple(chosen))
+    chosen = tuple(d for d in view.districts or every if scope is None or d in scope)
+    return _once(("first", chosen), lambda: _first_day(engine, _version(engine), chosen))
 
 
 def _day(epoch: int) -> date:
