@@ -87,3 +87,33 @@ def test_districts_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path:
     names = {line["callback"] for line in lines}
     assert {"update_kpis", "update_stages", "update_table", "show_detail"} <= names
     assert {line.get("page") for line in lines if line["callback"] == "update_table"} == {1, 3}
+
+
+TRADE_BENCH = Path(__file__).resolve().parents[2] / "bench" / "trade_bench.py"
+
+
+def test_trade_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: Path) -> None:
+    """The Trade Trends bench replays every callback (and the CSV export) for a short and a
+    five-year view; every answer is 200 with data."""
+    from dashboard.ingest import ingest_records
+    from tests.factories import declaration
+
+    now = beijing_now().replace(microsecond=0)
+    rows = [declaration(i, declared=now - timedelta(hours=30 * i + 24)) for i in range(1, 300)]
+    ingest_records(sqlite_engine, "declarations", rows, name="smoke", source="test", now=now)
+    sys.path.insert(0, str(TRADE_BENCH.parent))
+    spec = importlib.util.spec_from_file_location("trade_bench", TRADE_BENCH)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["trade_bench"] = bench
+    spec.loader.exec_module(bench)
+    out = tmp_path / "trade.jsonl"
+    args = ["--database-url", sqlite_url, "--reps", "2", "--views", "month-day,5y-month"]
+    assert bench.main([*args, "--out", str(out)]) == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    callbacks = {line["callback"] for line in lines}
+    assert {"update_state", "refresh_kpis", "refresh_value", "refresh_clearance"} <= callbacks
+    assert {"refresh_mix", "refresh_integration", "csv:value", "csv:od"} <= callbacks
+    assert all(line["declarations"] == 299 for line in lines)
+    figures = [line["figure_bytes"] for line in lines if line["figure_bytes"]]
+    assert figures and max(figures) < 150_000
