@@ -129,6 +129,8 @@ def update_filters(
     values = {D.DISTRICT: district, D.PORT: port, D.PERIOD: period, D.IE: ie, D.SPLIT: split,
               D.SORT: sort, D.PORTS: ports_click, D.STAGES: stages_click, D.HEATMAP: heat_click,
               D.MODE: mode_click, D.TIER: tier_click}  # fmt: skip
+    if isinstance(ctx.triggered_id, dict) and not any(t.get("value") for t in ctx.triggered):
+        raise PreventUpdate  # chips (re)drawn, not clicked
     f = next_filters(ctx.triggered_id, values, filters_of(data))
     port_names = figs.names("port", lang)
     options = [{"label": t("dist.port.all", lang), "value": ""}] + [

@@ -138,3 +138,18 @@ def test_dist001_click_filter_page_detail_export(dash_duo: Any, district_app: An
     until(lambda: CAPITAL in _grid_ports(dash_duo), timeout=10)
     errors = [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"]
     assert not errors, errors
+
+
+def test_dist002_state_from_the_url_survives_the_first_render(
+    dash_duo: Any, district_app: Any
+) -> None:
+    start_signed_in(dash_duo, district_app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/districts?district=0200&port=TJ-XG&period=6m")
+    until(lambda: dash_duo.find_elements(".dist-chip"), timeout=10)
+    until(lambda: _grid_rows(dash_duo), timeout=15)
+    assert set(_grid_ports(dash_duo)) == {XINGANG}
+    assert "district=0200" in dash_duo.driver.current_url
+    assert "port=TJ-XG" in dash_duo.driver.current_url
+    assert len(dash_duo.find_elements(".dist-chip")) == 2
+    errors = [e for e in dash_duo.get_logs() if e.get("level") == "SEVERE"]
+    assert not errors, errors
