@@ -17,7 +17,7 @@ from dashboard.figures import base_layout
 from dashboard.histogram import PERCENTILE_RELATIVE_ERROR
 from dashboard.i18n import district_names, t
 from dashboard.reference import load_reference
-from dashboard.trade import OTHER, in_currency, usd_per
+from dashboard.trade import OTHER, usd_per
 
 DISTRICT_COLORS: Final = {
     "0100": "#c0392b",
@@ -178,8 +178,14 @@ def _clearance_value(frame: pd.DataFrame, ie: str, when: str) -> float:
 
 
 # --- value over time -----------------------------------------------------------------------------
-def _x(periods: pd.Series) -> list[str]:
-    return [p.strftime("%Y-%m-%d") for p in pd.to_datetime(periods)]
+def _x(periods: pd.Series | list[Any]) -> list[str]:
+    return list(pd.to_datetime(pd.Series(periods)).dt.strftime("%Y-%m-%d"))
+
+
+def _rounded(values: Any, digits: int) -> list[float | None]:
+    """Finite values rounded, NaN and infinities as None (a gap in the line)."""
+    a = np.asarray(values, dtype=float)
+    return [None if not math.isfinite(v) else v for v in np.round(a, digits).tolist()]
 
 
 def _period_ticks(granularity: str, x_range: list[str] | None = None) -> dict[str, Any]:
@@ -202,42 +208,44 @@ def value_figure(
 ) -> dict[str, Any]:
     """Stacked bars of trade value per declaring district and period, with the total's
     year-on-year growth as a line on the right axis."""
-    by = series.groupby(["period", "declare_district"], as_index=False)[
-        ["value_usd", "prior_value_usd", "released_n"]
-    ].sum()
-    total = series.groupby("period", as_index=False)[["value_usd", "prior_value_usd"]].sum()
-    peak = (
-        float(in_currency(by.groupby("period")["value_usd"].sum().max(), currency))
-        if len(by)
-        else 0.0
-    )
-    div, unit = scale_unit(peak, currency, lang)
+    periods = sorted(set(series["period"]))
+    col = {p: i for i, p in enumerate(periods)}
+    codes = sorted(set(series["declare_district"]))
+    value = np.zeros((len(codes), len(periods)))
+    prior = np.zeros(len(periods))
+    for period, code, v, pv in zip(
+        series["period"], series["declare_district"], series["value_usd"],
+        series["prior_value_usd"], strict=True,
+    ):  # fmt: skip
+        value[codes.index(code), col[period]] += v
+        prior[col[period]] += 0.0 if pv != pv else pv  # NaN: no base
+    value /= usd_per(currency)
+    total = value.sum(axis=0)
+    div, unit = scale_unit(float(total.max()) if len(periods) else 0.0, currency, lang)
     names = district_names(lang)
+    x = _x(periods)
     traces: list[dict[str, Any]] = []
-    for code in sorted(by["declare_district"].unique()):
-        part = by[by["declare_district"] == code]
+    for i, code in enumerate(codes):
         traces.append(
             {
                 "type": "bar",
                 "name": names.get(code, code),
-                "x": _x(part["period"]),
-                "y": np.round(in_currency(part["value_usd"], currency) / div, 3).tolist(),
+                "x": x,
+                "y": np.round(value[i] / div, 3).tolist(),
                 "marker": {"color": DISTRICT_COLORS.get(code, "#7f8c8d")},
                 "hovertemplate": f"%{{x}}<br>{names.get(code, code)}: %{{y:,.2f}} {unit}"
                 "<extra></extra>",
             }
         )
-    growth = [
-        (v / p - 1.0) * 100 if p > 0 else None
-        for v, p in zip(total["value_usd"], total["prior_value_usd"], strict=True)
-    ]
+    base = prior / usd_per(currency)
+    growth = np.where(base > 0, (total / np.where(base > 0, base, 1.0) - 1.0) * 100, np.nan)
     traces.append(
         {
             "type": "scatter",
             "mode": "lines+markers",
             "name": t("trade.value.growth", lang),
-            "x": _x(total["period"]),
-            "y": [None if g is None else round(g, 2) for g in growth],
+            "x": x,
+            "y": _rounded(growth, 2),
             "yaxis": "y2",
             "line": {"color": GROWTH_COLOR, "width": 2},
             "marker": {"size": 5},
@@ -289,6 +297,7 @@ def clearance_figure(
     )
     for i, ie in enumerate(directions):
         part = series[series["ie_flag"] == ie]
+        x = _x(part["period"])
         axis = "" if i == 0 else str(i + 1)
         top = 1 - i * (height + gap)
         layout[f"yaxis{axis}"] = {
@@ -325,8 +334,8 @@ def clearance_figure(
                     "name": label,
                     "legendgroup": key,
                     "showlegend": i == 0,
-                    "x": _x(part["period"]),
-                    "y": [None if not math.isfinite(v) else round(v, 2) for v in part[f"{key}_h"]],
+                    "x": x,
+                    "y": _rounded(part[f"{key}_h"], 2),
                     "xaxis": f"x{axis}",
                     "yaxis": f"y{axis}",
                     "line": style,
@@ -398,7 +407,7 @@ def integration_figure(
                 "mode": "lines+markers",
                 "name": label,
                 "x": _x(series["period"]),
-                "y": [None if not math.isfinite(v) else round(v * 100, 2) for v in series[key]],
+                "y": _rounded(series[key] * 100, 2),
                 "line": {"color": color, "width": 2},
                 "marker": {"size": 4},
                 "hovertemplate": f"{label}: %{{y:.1f}}%<extra></extra>",
