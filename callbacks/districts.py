@@ -200,14 +200,15 @@ def _with_note(fig: dict[str, Any], note: str) -> dict[str, Any]:
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
-                "y": -0.01,
-                "yanchor": "top",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "yshift": 18,
                 "xanchor": "left",
                 "showarrow": False,
                 "font": {"size": 11, "color": "#8a6d3b"},
-            }  # fmt: skip
+            }
         )
-        fig["layout"]["margin"]["b"] = fig["layout"]["margin"].get("b", 40) + 24
+        fig["layout"]["margin"]["t"] = fig["layout"]["margin"].get("t", 30) + 26
     return fig
 
 

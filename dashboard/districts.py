@@ -379,7 +379,6 @@ def stage_stats(
     del ver
     first, last = months_of(engine, f)
     hist = q.stage_histogram(engine, make_slice(f, first, last, APPLIES["stages"]), scope)
-    hist = hist[hist["stage"].isin(stages.STAGES)] if len(hist) else hist
     return stage_table(hist, f.split)
 
 

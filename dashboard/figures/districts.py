@@ -220,7 +220,11 @@ def stages_by_figure(
     layout = base_layout(
         height=340,
         barmode="group",
-        yaxis={"title": {"text": f"{t('dist.median', lang)} ({hours}, log)"}, "type": "log"},
+        yaxis={
+            "title": {"text": f"{t('dist.median', lang)} ({hours}, log)"},
+            "type": "log",
+            "dtick": 1,
+        },
         legend={"orientation": "h", "y": 1.12},
         margin={"l": 56, "r": 16, "t": 40, "b": 60},
     )
