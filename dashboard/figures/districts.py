@@ -82,7 +82,7 @@ def ports_figure(frame: pd.DataFrame, lang: str, selected: str | None) -> dict[s
     layout = base_layout(
         height=max(220, 34 * len(y) + 80),
         showlegend=False,
-        margin={"l": 150, "r": 16, "t": 40, "b": 30},
+        margin={"l": 16, "r": 16, "t": 40, "b": 30},
         annotations=[],
     )
     width = 1 / len(panels)
@@ -123,6 +123,7 @@ def ports_figure(frame: pd.DataFrame, lang: str, selected: str | None) -> dict[s
         layout[f"yaxis{axis}"] = {
             "anchor": f"x{axis}",
             "showticklabels": i == 0,
+            "automargin": True,
             "categoryorder": "array",
             "categoryarray": y,
             **({"matches": "y"} if i else {}),
