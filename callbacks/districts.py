@@ -235,7 +235,9 @@ def update_kpis(data: Any, lang: Any) -> Any:
 
     def build() -> Any:
         k = dist.kpis(engine, ver, f, callbacks.scope())
-        return figs_kpi_tiles(k, lang)
+        note = _ignored("kpis", f, lang)
+        extra = [html.Div(note, className="small dist-ignores")] if note else []
+        return [*figs_kpi_tiles(k, lang), *extra]
 
     try:
         return build()

@@ -106,7 +106,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "dist.stage.total": ("中位数累计", "Sum of medians"),
     "dist.hours": ("小时", "hours"),
     "dist.median": ("中位数", "Median"),
-    "dist.p90": ("P90", "P90"),
+    "dist.p90": ("第 90 百分位（P90）", "P90"),
     "dist.count": ("票数", "declarations"),
     "dist.method.NONE": ("未查验", "Not inspected"),
     "dist.heat.title": ("申报时段分布（星期 × 小时）", "Declarations by weekday and hour"),
