@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 
 import callbacks
 from callbacks.command_center import refused
-from dashboard import audit, trade
+from dashboard import audit, trade, trade_export
 from dashboard.export import frame_to_csv
 from dashboard.figures import empty_figure
 from dashboard.figures import trade as tf
@@ -29,7 +29,7 @@ from dashboard.queries import QUERY_ERRORS
 from dashboard.trade import TradeView
 from dashboard.trade_view import InvalidState, TradeState, strict
 from layouts import ids
-from layouts.trade import CHARTS, allowed_districts
+from layouts.trade import CHARTS, allowed_districts, kpi_card
 
 logger = logging.getLogger(__name__)
 T = ids.Trade
@@ -92,6 +92,8 @@ def update_state(
     }
     if preset != "custom":
         raw.pop("start"), raw.pop("end")
+    elif start is None or end is None:
+        raise PreventUpdate  # the person is still picking the second day of the range
     state = checked(raw)
     first, last = state.dates(today) if preset == "custom" else preset_range(state.preset, today)
     view = state.view(today)
@@ -147,20 +149,6 @@ def refresh_kpis(raw: Any, lang: Any) -> tuple[Any, ...]:
         return ([kpi_card(c) for c in cards],)
 
     return _guarded(build, 1, lang)
-
-
-def kpi_card(card: dict[str, Any]) -> html.Div:
-    """One headline card."""
-    trend = card.get("trend")
-    return html.Div(
-        className="trade-kpi" + (f" trend-{trend}" if trend else ""),
-        **{"data-kpi": card["key"]},
-        children=[
-            html.Div(card["title"], className="kpi-label"),
-            html.Div(card["value"], className="kpi-value"),
-            html.Div(card["sub"], className="kpi-baseline"),
-        ],
-    )
 
 
 def refresh_value(raw: Any, lang: Any) -> tuple[Any, ...]:
@@ -245,20 +233,32 @@ def download_csv(_clicks: Any, raw: Any, lang: Any) -> Any:
         raise PreventUpdate  # the buttons were (re)drawn, nobody clicked
     lang = normalise_lang(lang)
     state, view = _view(raw)
-    frame = trade.export_frame(
-        callbacks.engine(), view, callbacks.scope(), chart, state.currency, state.dimension, lang
-    )
-    audit.audit(
-        callbacks.engine(),
-        callbacks.actor(),
-        "export",
-        "ok",
-        target=f"trade:{chart}",
-        ip=callbacks.client_ip(),
-        detail=f"{state.query_string() or '?'} rows={len(frame)}",
-    )
+    target = f"trade:{chart}"
+    try:
+        frame = trade_export.chart_rows(
+            callbacks.engine(),
+            view,
+            callbacks.scope(),
+            chart,
+            state.currency,
+            state.dimension,
+            lang,
+        )
+    except QUERY_ERRORS:
+        logger.exception("trade export failed")
+        _audit_export(target, "failed", state.query_string())
+        raise
+    _audit_export(target, "ok", f"{state.query_string() or '?'} rows={len(frame)}")
     name = f"trade-{chart}-{view.start:%Y%m%d}-{view.end:%Y%m%d}.csv"
     return dcc.send_string(frame_to_csv(frame), name, type="text/csv")
+
+
+def _audit_export(target: str, outcome: str, detail: str) -> None:
+    try:
+        audit.audit(callbacks.engine(), callbacks.actor(), "export", outcome, target=target,
+                    ip=callbacks.client_ip(), detail=detail)  # fmt: skip
+    except QUERY_ERRORS:
+        logger.warning("could not audit an export of %s", target)
 
 
 def register(app: Dash) -> None:

@@ -63,6 +63,11 @@ def _grain_of(granularity: str) -> str:
     return {"day": "D", "week": "W", "month": "M", "quarter": "Q"}[granularity]
 
 
+def series_start(day: date, granularity: str) -> date:
+    """Start of the series period (of `granularity`) holding `day`."""
+    return period_start(day, _grain_of(granularity))
+
+
 def series_period(days: pd.Series, granularity: str) -> pd.Series:
     """Start of the series period (of `granularity`) holding each day (datetime64)."""
     days = pd.to_datetime(days)

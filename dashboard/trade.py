@@ -32,12 +32,12 @@ from sqlalchemy import Engine
 
 from dashboard.cache import cache
 from dashboard.histogram import grouped_percentiles, percentiles_by
-from dashboard.i18n import district_names
 from dashboard.periods import (
     Segment,
     cover,
     labelled_segments,
     prior_range,
+    series_start,
     whole_months,
     year_before,
 )
@@ -133,16 +133,24 @@ def _version(engine: Engine) -> str:
 
 
 @cache.memoize()
-def _first_day(engine: Engine, version: str, districts: tuple[str, ...]) -> date | None:
-    return tq.first_release_day(engine, districts)
+def _first_days(
+    engine: Engine, version: str, districts: tuple[str, ...], scope: Scope
+) -> dict[str, date]:
+    return tq.first_release_days(engine, districts, scope)
 
 
-def first_day(engine: Engine, view: TradeView, scope: Scope) -> date | None:
-    """The first day of data in the view's districts: a year-on-year comparison needs its
-    base period to start on or after it (else the growth is not shown)."""
-    every = sorted(load_reference().code_set("district"))
-    chosen = tuple(d for d in view.districts or every if scope is None or d in scope)
-    return _once(("first", chosen), lambda: _first_day(engine, _version(engine), chosen))
+def first_days(engine: Engine, view: TradeView, scope: Scope) -> dict[str, date]:
+    """The first day of data of each of the view's districts: a district's year-on-year
+    comparison needs its base to start on or after it (else its growth is not shown, and
+    it is left out of the growth of a total)."""
+    chosen = tuple(view.districts or sorted(load_reference().code_set("district")))
+    return _once(
+        ("first", chosen, scope), lambda: _first_days(engine, _version(engine), chosen, scope)
+    )
+
+
+def _has_base(first: dict[str, date], district: str, base: date) -> bool:
+    return district in first and base >= first[district]
 
 
 def _day(epoch: int) -> date:
@@ -193,21 +201,27 @@ def value_series(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
     segs = tuple(labelled_segments(view.start, view.end, g, TRADE_GRAINS))
     p_start, p_end, shift = prior_range(view.start, view.end, g)
     prior_segs = tuple(labelled_segments(p_start, p_end, g, TRADE_GRAINS))
+    by_day = g == "day"
     rows: dict[tuple[Any, ...], list[float]] = {}
     for epoch, district, ie, n, value in _sums(engine, version, segs, scope, view, False):
         rows[(_day(epoch), district, ie)] = [float(n), float(value or 0), 0.0, 0.0]
     for epoch, district, ie, n, value in _sums(engine, version, prior_segs, scope, view, False):
-        period = _aligned(_day(epoch), shift)
+        day = _day(epoch)
+        if by_day and (day.month, day.day) == (2, 29):
+            continue  # 29 February has no day a year later
+        period = _aligned(day, shift)
         row = rows.setdefault((period, district, ie), [0.0, 0.0, 0.0, 0.0])
         row[2] += float(n)
         row[3] += float(value or 0)
-    first = first_day(engine, view, scope)
-    for (period, _d, _ie), row in rows.items():
+    first = first_days(engine, view, scope)
+    for (period, district, _ie), row in rows.items():
         part_start = max(period, view.start)  # the base is the part inside the range
         base = part_start - shift if shift is not None else year_before(part_start)
-        if first is None or base < first:
+        leap = by_day and (period.month, period.day) == (2, 29)
+        if leap or not _has_base(first, district, base):
             row[2] = row[3] = math.nan
-    return _frame(rows, VALUE_KEYS, VALUE_MEASURES)
+    start = series_start(view.start, g)
+    return _frame({k: v for k, v in rows.items() if k[0] >= start}, VALUE_KEYS, VALUE_MEASURES)
 
 
 def growth(current: float, prior: float) -> float:
@@ -219,24 +233,36 @@ def totals(engine: Engine, view: TradeView, scope: Scope, start: date, end: date
     """Released declarations and value per direction over [start, end] and the same
     dates a year earlier (for headline figures such as year to date).
 
+    Growth compares like with like: only districts whose data covers the year-earlier
+    dates count in it (`based_value_usd` now against `prior_value_usd`).
+
     Returns:
-        Index I, E and IE (both): released_n, value_usd, prior_n, prior_value_usd, growth
-        (prior and growth NaN when the data does not cover the year-earlier dates).
+        Index I, E and IE (both): released_n, value_usd, prior_n, prior_value_usd,
+        based_value_usd, growth (prior and growth NaN when no district has a base).
     """
     version = _version(engine)
-    sums = {ie: [0.0, 0.0, 0.0, 0.0] for ie in ("I", "E")}
-    for offset, (a, b) in ((0, (start, end)), (2, (year_before(start), year_before(end)))):
+    first = first_days(engine, view, scope)
+    based = {d for d in first if _has_base(first, d, year_before(start))}
+    # per direction: all districts now; districts with a base now and a year earlier
+    sums = {ie: [0.0, 0.0, 0.0, 0.0, 0.0] for ie in ("I", "E")}
+    for when, (a, b) in (("now", (start, end)), ("prior", (year_before(start), year_before(end)))):
         segs = tuple((seg, a) for seg in cover(a, b, TRADE_GRAINS))
-        for _p, _d, ie, n, value in _sums(engine, version, segs, scope, view, False):
-            sums[ie][offset] += float(n)
-            sums[ie][offset + 1] += float(value or 0)
-    out = pd.DataFrame.from_dict(sums, orient="index", columns=VALUE_MEASURES)
+        for _p, district, ie, n, value in _sums(engine, version, segs, scope, view, False):
+            row = sums[ie]
+            if when == "now":
+                row[0] += float(n)
+                row[1] += float(value or 0)
+                row[4] += float(value or 0) if district in based else 0.0
+            elif district in based:
+                row[2] += float(n)
+                row[3] += float(value or 0)
+    columns = [*VALUE_MEASURES, "based_value_usd"]
+    out = pd.DataFrame.from_dict(sums, orient="index", columns=columns)
     out.loc["IE"] = out.sum()
-    first = first_day(engine, view, scope)
-    if first is None or year_before(start) < first:  # no complete base a year earlier
+    if not based:  # no district has data a year before the start
         out[["prior_n", "prior_value_usd"]] = np.nan
     out["growth"] = [
-        growth(c, p) for c, p in zip(out["value_usd"], out["prior_value_usd"], strict=True)
+        growth(c, p) for c, p in zip(out["based_value_usd"], out["prior_value_usd"], strict=True)
     ]
     return out
 
@@ -317,8 +343,8 @@ def integration_series(engine: Engine, view: TradeView, scope: Scope) -> pd.Data
     for epoch, declared, port, _ie, n, value in _sums(
         engine, _version(engine), segs, scope, view, True
     ):
-        if declared not in region:
-            continue
+        if declared not in region or port not in region:
+            continue  # integration is between the districts of the region
         row = rows.setdefault((_day(epoch),), [0.0, 0.0, 0.0, 0.0])
         cross = declared != port
         row[0] += float(n)
@@ -352,8 +378,6 @@ def od_matrix(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
     segs = tuple((seg, first) for seg in cover(first, last, TRADE_GRAINS))
     pairs: dict[tuple[Any, ...], list[float]] = {}
     for _p, declared, port, _ie, n, value in _sums(engine, version, segs, scope, view, True):
-        if scope is not None and port not in scope:
-            continue
         row = pairs.setdefault((declared, port), [0.0, 0.0])
         row[0] += float(n)
         row[1] += float(value or 0)
@@ -413,86 +437,3 @@ def composition(engine: Engine, view: TradeView, scope: Scope, dimension: str) -
 def _chapter_sections() -> dict[str, str]:
     """HS chapter -> HS section (reference `hs_chapters.csv`)."""
     return {c["chapter"]: c["section"] for c in load_reference().hs_chapters}
-
-
-# --- the data behind each chart, for CSV --------------------------------------------------------
-def export_frame(
-    engine: Engine,
-    view: TradeView,
-    scope: Scope,
-    chart: str,
-    currency: str,
-    dimension: str,
-    lang: str,
-) -> pd.DataFrame:
-    """The rows behind one chart of the page, with names instead of codes and values in
-    `currency` (columns named in `lang`)."""
-    names = district_names(lang)
-    cur = in_currency
-    zh = lang == "zh"
-    if chart == "value":
-        s = value_series(engine, view, scope)
-        return pd.DataFrame(
-            {
-                "期间" if zh else "period": s["period"].dt.date,
-                "申报关区" if zh else "declaring_district": s["declare_district"].map(names),
-                "进出口" if zh else "direction": s["ie_flag"].map(_direction_names(lang)),
-                "放行报关单" if zh else "released_declarations": s["released_n"].astype(int),
-                f"货值_{currency}" if zh else f"value_{currency}": cur(
-                    s["value_usd"], currency
-                ).round(2),
-                f"去年同期货值_{currency}" if zh else f"prior_value_{currency}": cur(
-                    s["prior_value_usd"], currency
-                ).round(2),
-                "同比" if zh else "yoy_growth": [
-                    growth(a, b) for a, b in zip(s["value_usd"], s["prior_value_usd"], strict=True)
-                ],
-            }
-        )
-    if chart == "clearance":
-        s = clearance_series(engine, view, scope)
-        out = s.rename(columns={"period": "期间" if zh else "period"})
-        out.insert(1, "进出口" if zh else "direction", s["ie_flag"].map(_direction_names(lang)))
-        return out.drop(columns=["ie_flag"]).round(3)
-    if chart == "mix":
-        s = composition(engine, view, scope, dimension)
-        table = {"hs_section": "hs_section", "hs_chapter": "hs_chapter"}.get(dimension, dimension)
-        labels = load_reference().names(table, lang)
-        return pd.DataFrame(
-            {
-                "维度" if zh else "dimension": dimension,
-                "代码" if zh else "code": s["code"].replace({OTHER: ""}),
-                "名称" if zh else "name": [
-                    ("其他" if zh else "Other") if c == OTHER else labels.get(str(c), str(c))
-                    for c in s["code"]
-                ],
-                "放行报关单" if zh else "released_declarations": s["released_n"].astype(int),
-                f"货值_{currency}" if zh else f"value_{currency}": cur(
-                    s["value_usd"], currency
-                ).round(2),
-                "占比" if zh else "share": s["share"].round(6),
-            }
-        )
-    if chart == "integration":
-        s = integration_series(engine, view, scope)
-        s["value_usd"] = cur(s["value_usd"], currency)
-        s["cross_value_usd"] = cur(s["cross_value_usd"], currency)
-        return s.rename(
-            columns={"value_usd": f"value_{currency}", "cross_value_usd": f"cross_value_{currency}"}
-        )
-    s = od_matrix(engine, view, scope)
-    return pd.DataFrame(
-        {
-            "申报关区" if zh else "declaring_district": s["declare_district"].map(names),
-            "口岸关区" if zh else "port_district": s["port_district"].map(names),
-            "放行报关单" if zh else "released_declarations": s["released_n"].astype(int),
-            f"货值_{currency}" if zh else f"value_{currency}": cur(s["value_usd"], currency).round(
-                2
-            ),
-            "整体通关时间中位数_小时" if zh else "overall_median_h": s["overall_p50_h"].round(2),
-        }
-    )
-
-
-def _direction_names(lang: str) -> dict[str, str]:
-    return load_reference().names("ie_flag", lang)

@@ -189,7 +189,8 @@ def from_url(
                 refused.append(field)
     if state.preset == "custom":
         try:
-            custom = strict({**state.to_store(), **raw}, allowed_districts, today)
+            dates = {k: raw.get(k) for k in ("start", "end")}
+            custom = strict({"preset": "custom", **dates}, allowed_districts, today)
             state = replace(state, start=custom.start, end=custom.end)
         except InvalidState:
             refused.append("range")

@@ -80,6 +80,7 @@ def controls(state: TradeState, today: date, lang: str, scope: tuple[str, ...] |
                             max_date_allowed=today.isoformat(),
                             min_date_allowed="2000-01-01",
                             display_format="YYYY-MM-DD",
+                            updatemode="bothdates",
                             disabled=state.preset != "custom",
                             className="ms-2 trade-dates",
                         ),
@@ -150,9 +151,11 @@ def _status(status_id: str) -> html.Span:
     return html.Span(id=status_id, className="small text-body-secondary panel-status")
 
 
-def _panel(title: str, chart: str, *children: Any, note_id: str | None = None) -> dbc.Card:
+def _panel(
+    title: str, chart: str, lang: str, *children: Any, note_id: str | None = None
+) -> dbc.Card:
     head = html.Div(
-        [html.H2(title, className="h5 card-title mb-0"), _csv(chart, current_lang())],
+        [html.H2(title, className="h5 card-title mb-0"), _csv(chart, lang)],
         className="d-flex justify-content-between align-items-baseline",
     )
     body: list[Any] = [head]
@@ -162,6 +165,20 @@ def _panel(title: str, chart: str, *children: Any, note_id: str | None = None) -
     return dbc.Card(dbc.CardBody(body), className="mb-3 shadow-sm trade-panel")
 
 
+def kpi_card(card: dict[str, Any]) -> html.Div:
+    """One headline card from `figures.trade.kpi_cards`."""
+    trend = card.get("trend")
+    return html.Div(
+        className="trade-kpi" + (f" trend-{trend}" if trend else ""),
+        **{"data-kpi": card["key"]},
+        children=[
+            html.Div(card["title"], className="kpi-label"),
+            html.Div(card["value"], className="kpi-value"),
+            html.Div(card["sub"], className="kpi-baseline"),
+        ],
+    )
+
+
 def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
     """The page body in the request's language, in the state the URL asks for."""
     del refresh_seconds  # the page refreshes every 5 minutes, not with the live wall
@@ -169,7 +186,7 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
     scope = user_scope()
     today = beijing_now().date()
     state, refused = from_url(query, allowed_districts(scope), today)
-    notice = t("trade.invalid", lang) if refused else ""
+    notice = t("trade.invalid", lang, fields=", ".join(refused)) if refused else ""
     return html.Div(
         className="trade-page",
         children=[
@@ -192,6 +209,7 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
             _panel(
                 t("trade.value.title", lang),
                 "value",
+                lang,
                 _graph(T.VALUE, lang, 360),
                 _status(T.VALUE_STATUS),
                 note_id=T.VALUE_NOTE,
@@ -199,6 +217,7 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
             _panel(
                 t("trade.clearance.title", lang),
                 "clearance",
+                lang,
                 html.P(
                     t("trade.clearance.note", lang, err=f"{PERCENTILE_RELATIVE_ERROR:.1%}"),
                     className="small text-body-secondary mb-2",
@@ -212,6 +231,8 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
                         _panel(
                             t("trade.mix.title", lang),
                             "mix",
+                            lang,
+                            lang,
                             _radio(T.DIMENSION, DIMENSIONS, "trade.mix", state.dimension, lang),
                             _graph(T.MIX, lang, 380),
                             _status(T.MIX_STATUS),
@@ -223,6 +244,8 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
                         _panel(
                             t("trade.od.title", lang),
                             "od",
+                            lang,
+                            lang,
                             _graph(T.OD, lang, 300),
                             note_id=T.OD_NOTE,
                         ),
@@ -234,6 +257,7 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
             _panel(
                 t("trade.integration.title", lang),
                 "integration",
+                lang,
                 html.P(t("trade.integration.note", lang), className="small text-body-secondary"),
                 _graph(T.INTEGRATION, lang, 300),
                 _status(T.INTEGRATION_STATUS),

@@ -79,7 +79,7 @@ def hours(value: float, lang: str) -> str:
     if value is None or not math.isfinite(value):
         return "—"
     if value < 1:
-        return f"{value * 60:.0f} 分钟" if lang == "zh" else f"{value * 60:.0f} min"
+        return t("trade.minutes", lang, m=f"{value * 60:.0f}")
     return t("trade.hours", lang, h=f"{value:,.1f}")
 
 
@@ -213,12 +213,15 @@ def value_figure(
     codes = sorted(set(series["declare_district"]))
     value = np.zeros((len(codes), len(periods)))
     prior = np.zeros(len(periods))
+    based = np.zeros(len(periods))  # value of the districts that have a base a year earlier
     for period, code, v, pv in zip(
         series["period"], series["declare_district"], series["value_usd"],
         series["prior_value_usd"], strict=True,
     ):  # fmt: skip
         value[codes.index(code), col[period]] += v
-        prior[col[period]] += 0.0 if pv != pv else pv  # NaN: no base
+        if pv == pv:  # NaN: no base a year earlier, left out of the growth
+            prior[col[period]] += pv
+            based[col[period]] += v
     value /= usd_per(currency)
     total = value.sum(axis=0)
     div, unit = scale_unit(float(total.max()) if len(periods) else 0.0, currency, lang)
@@ -237,8 +240,7 @@ def value_figure(
                 "<extra></extra>",
             }
         )
-    base = prior / usd_per(currency)
-    growth = np.where(base > 0, (total / np.where(base > 0, base, 1.0) - 1.0) * 100, np.nan)
+    growth = np.where(prior > 0, (based / np.where(prior > 0, prior, 1.0) - 1.0) * 100, np.nan)
     traces.append(
         {
             "type": "scatter",
@@ -339,7 +341,10 @@ def clearance_figure(
                     "xaxis": f"x{axis}",
                     "yaxis": f"y{axis}",
                     "line": style,
-                    "hovertemplate": f"{label}: %{{y:,.1f}} h<extra></extra>",
+                    "hovertemplate": label
+                    + ": "
+                    + t("trade.hours.axis", lang, v="%{y:,.1f}")
+                    + "<extra></extra>",
                 }
             )
     for key in list(layout):
@@ -360,7 +365,9 @@ def composition_figure(
     """Horizontal bars of value by code (largest on top), names not codes, share as text."""
     names = code_names(dimension, lang)
     full = [
-        t("trade.mix.other", lang) if c == OTHER else names.get(str(c), str(c))
+        t("trade.mix.other", lang)
+        if c == OTHER
+        else names.get(str(c)) or str(c) or t("trade.mix.none", lang)
         for c in frame["code"]
     ]
     labels = [short_label(x, 14 if lang == "zh" else 26) for x in full]

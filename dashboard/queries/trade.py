@@ -132,7 +132,7 @@ def trade_sums(
 
     Returns:
         Tuples (period as days since 1970, declare_district, [port_district,] ie_flag,
-        released_n, released_value_usd).
+        released_n, released_value_usd); with `ports`, both districts are in the scope.
     """
     t = schema.rollup_trade
     c = t.c
@@ -141,9 +141,10 @@ def trade_sums(
     stmt: Select[Any] = select(
         *keys, func.sum(c.released_n), func.sum(c.released_value_usd)
     ).group_by(*keys)
-    return read_tuples(
-        bind, _filtered(stmt, t, [seg for seg, _ in segments], scope, districts, direction)
-    )
+    stmt = _filtered(stmt, t, [seg for seg, _ in segments], scope, districts, direction)
+    if ports:  # a flow shows only when both ends are in the caller's scope
+        stmt = scoped(stmt, c.port_district, scope)
+    return read_tuples(bind, stmt)
 
 
 def hist_rows(
@@ -234,20 +235,24 @@ def mix(
     return read_frame(bind, stmt, ["code", "released_n", "released_value_usd"])
 
 
-def first_release_day(bind: Bind, districts: Sequence[str]) -> date | None:
-    """The first day with released declarations in any of `districts` (None: no data).
-
-    Args:
-        districts: district codes, already limited to the caller's scope.
+def first_release_days(bind: Bind, districts: Sequence[str], scope: Scope) -> dict[str, date]:
+    """The first day with released declarations of each of `districts` in the caller's
+    scope (districts without any are left out).
 
     One index seek per district (the key starts with grain and district).
     """
     c = schema.rollup_trade.c
+    chosen = [d for d in districts if scope is None or d in scope]
     firsts = [
-        select(func.min(c.period).label("first")).where(c.grain == "D", c.declare_district == d)
-        for d in districts
+        select(literal(d).label("district"), func.min(c.period).label("first")).where(
+            c.grain == "D", c.declare_district == d
+        )
+        for d in chosen
     ]
     if not firsts:
-        return None
-    frame = read_frame(bind, union_all(*firsts), ["first"]).dropna()
-    return pd.to_datetime(frame["first"]).min().date() if not frame.empty else None
+        return {}
+    frame = read_frame(bind, union_all(*firsts), ["district", "first"]).dropna()
+    return {
+        str(d): pd.Timestamp(f).date()
+        for d, f in zip(frame["district"], frame["first"], strict=True)
+    }

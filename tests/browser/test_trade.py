@@ -79,7 +79,7 @@ def test_trade001_range_districts_and_url(dash_duo: Any, trade_app: Any) -> None
     assert twelve >= 12  # last 12 months, by month
     assert _traces(dash_duo, T.CLEARANCE) and _traces(dash_duo, T.OD)
     kpis = dash_duo.find_element(f"#{T.KPIS}").text
-    assert "所选期间贸易额" in kpis and "亿美元" in kpis or "万美元" in kpis
+    assert "所选期间贸易额" in kpis and ("亿美元" in kpis or "万美元" in kpis)
 
     # this month, by day: the periods change to days of this month
     click(dash_duo, f"label[for='_dbcprivate_radioitems_{T.PRESET}_input_month']")

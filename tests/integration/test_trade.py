@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from dashboard import schema, trade
 from dashboard.cache import cache
+from dashboard.contract import RELEASED_STATUSES
 from dashboard.histogram import PERCENTILE_RELATIVE_ERROR
 from dashboard.ingest import ingest_records
 from dashboard.periods import series_period
@@ -34,6 +35,7 @@ ROUTES = [  # (office, port): declaring district -> port district
     ("7901", "7901"),
 ]
 COUNTRIES = ["DE", "US", "VN", "", "SA", "BR", "AU"]
+LATE_START = datetime(2025, 3, 10)
 
 
 def _rows() -> list[dict[str, str]]:
@@ -55,6 +57,10 @@ def _rows() -> list[dict[str, str]]:
             status="RELEASED" if i % 13 else "ACCEPTED",
         )
         row["trade_country"] = COUNTRIES[i % len(COUNTRIES)]
+        if row["status"] == "RELEASED" and i % 17 == 5:
+            row["status"] = ["RELEASED_GUARANTEE", "CLOSED"][i % 2]  # released too
+        if office == "7901" and declared < LATE_START:
+            continue  # Chengdu's data starts later than the others'
         rows.append(row)
     return [r for r in rows if not r["ts_released"] or r["ts_released"] <= f.iso(NOW)]
 
@@ -70,7 +76,8 @@ def loaded(engine: Engine) -> Iterator[pd.DataFrame]:
     app = Flask("trade-test")
     cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
     with app.app_context():
-        yield raw[raw["status"] == "RELEASED"].assign(day=lambda x: x["ts_released"].dt.floor("D"))
+        released = raw[raw["status"].isin(RELEASED_STATUSES)]
+        yield released.assign(day=lambda x: x["ts_released"].dt.floor("D"))
 
 
 def _in(rel: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
@@ -93,15 +100,24 @@ def test_value_series_and_growth_equal_raw(engine: Engine, loaded: pd.DataFrame)
         check_names=False,
         check_index_type=False,
     )
-    # the same days a year earlier, by the month they compare with
+    # the same days a year earlier, by the month they compare with, for the districts whose
+    # data covers those days (Chengdu's starts in March 2025: no base in January, February)
+    first = loaded.groupby("declare_district")["day"].min().dt.date
     before = _in(loaded, date(2025, 1, 10), date(2025, 3, 20))
-    prior = before.groupby(series_period(before["day"], "month").dt.month)["value_usd"].sum()
+    starts = {1: date(2025, 1, 10), 2: date(2025, 2, 1), 3: date(2025, 3, 1)}
+    month = series_period(before["day"], "month").dt.month
+    based = [starts[m] >= first[d] for m, d in zip(month, before["declare_district"], strict=True)]
+    prior = before[based].groupby(month[based])["value_usd"].sum()
     by_month = got.groupby(got["period"].dt.month)["prior_value_usd"].sum()
     np.testing.assert_allclose(by_month.loc[prior.index], prior, rtol=1e-9)
+    chengdu = got[got["declare_district"] == "7900"]
+    assert chengdu[chengdu["period"].dt.month < 3]["prior_value_usd"].isna().all()
     totals = trade.totals(engine, VIEW, None, VIEW.start, VIEW.end)
     assert totals.loc["IE", "value_usd"] == pytest.approx(now["value_usd"].sum())
+    like = now[now["declare_district"] != "7900"]  # Chengdu has no base on 2025-01-10
+    prior_like = before[before["declare_district"] != "7900"]
     assert totals.loc["IE", "growth"] == pytest.approx(
-        now["value_usd"].sum() / before["value_usd"].sum() - 1
+        like["value_usd"].sum() / prior_like["value_usd"].sum() - 1
     )
     assert totals.loc["I", "released_n"] == (now["ie_flag"] == "I").sum()
 
@@ -113,7 +129,9 @@ def test_growth_hidden_without_a_full_year_of_history(engine: Engine, loaded: pd
     jan = got[got["period"] == pd.Timestamp(2026, 1, 1)]
     feb = got[got["period"] == pd.Timestamp(2026, 2, 1)]
     assert jan["prior_value_usd"].isna().all()
-    assert feb["prior_value_usd"].notna().all() and feb["prior_value_usd"].sum() > 0
+    others = feb[feb["declare_district"] != "7900"]
+    assert others["prior_value_usd"].notna().all() and others["prior_value_usd"].sum() > 0
+    assert feb[feb["declare_district"] == "7900"]["prior_value_usd"].isna().all()
     totals = trade.totals(engine, early, None, early.start, early.end)
     assert math.isnan(totals.loc["IE", "growth"])
 
@@ -221,3 +239,48 @@ def test_ranges_over_whole_years_read_every_grain(engine: Engine, loaded: pd.Dat
     assert series["released_n"].sum() == len(rel) and len(series["period"].unique()) == 5
     clearance = trade.clearance_series(engine, view, None)
     assert clearance["overall_n"].sum() == len(rel)
+
+
+def test_several_districts_are_summed_for_percentiles(engine: Engine, loaded: pd.DataFrame) -> None:
+    view = VIEW._replace(districts=("0100", "0200"), granularity="month")
+    got = trade.clearance_series(engine, view, None).set_index(["period", "ie_flag"])
+    rel = _in(loaded, view.start, view.end)
+    rel = rel[rel["declare_district"].isin(["0100", "0200"])]
+    for (period, ie), part in rel.groupby([series_period(rel["day"], "month"), "ie_flag"]):
+        exact = float(np.quantile(part["overall_h"], 0.9, method="inverted_cdf"))
+        assert got.loc[(period, ie), "overall_n"] == len(part)
+        assert got.loc[(period, ie), "overall_p90_h"] == pytest.approx(
+            exact, rel=PERCENTILE_RELATIVE_ERROR + 1e-9
+        )
+
+
+def test_leap_day_is_not_compared_with_another_day(engine: Engine) -> None:
+    """Day by day around 29 February 2024: that day has no base, 28 February 2025 is
+    compared with 28 February 2024 only."""
+    now = datetime(2025, 3, 5, 12, 0)
+    days = [date(2023, 2, 27), date(2023, 2, 28), date(2024, 2, 28), date(2024, 2, 29)]
+    days += [date(2025, 2, 28), date(2024, 3, 1), date(2025, 3, 1)]
+    rows = [
+        f.declaration(
+            i + 1,
+            declared=datetime.combine(d, datetime.min.time()) + timedelta(hours=8),
+            hours=1.0,
+            value=1000.0 * (i + 1),
+        )  # fmt: skip
+        for i, d in enumerate(days)
+    ]
+    assert ingest_records(engine, "declarations", rows, name="leap", source="t", now=now).accepted
+    app = Flask("leap")
+    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
+    with app.app_context():
+        leap = trade.value_series(
+            engine, TradeView(date(2024, 2, 28), date(2024, 3, 1), "day", None, "IE"), None
+        ).set_index("period")
+        later = trade.value_series(
+            engine, TradeView(date(2025, 2, 28), date(2025, 3, 1), "day", None, "IE"), None
+        ).set_index("period")
+    assert list(leap.index.date) == [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)]
+    assert leap.loc["2024-02-28", "prior_value_usd"] == pytest.approx(2000.0)
+    assert math.isnan(leap.loc["2024-02-29", "prior_value_usd"])
+    assert later.loc["2025-02-28", "prior_value_usd"] == pytest.approx(3000.0)  # not + 29 Feb
+    assert later.loc["2025-03-01", "prior_value_usd"] == pytest.approx(6000.0)
