@@ -151,10 +151,8 @@ def update_training(district: Any, channel: Any, weeks: Any, lang: Any) -> tuple
     eng = callbacks.engine()
 
     def build() -> tuple[Any, ...]:
-        trained = service.trainings(eng, p, scope)
-        return fig.training_figure(trained, lang), fig.coverage_figure(
-            service.coverage(eng, p, scope), lang
-        )
+        trained, coverage = service.training(eng, p, scope)
+        return fig.training_figure(trained, lang), fig.coverage_figure(coverage, lang)
 
     return _guard(build, 2, lang)  # type: ignore[return-value]
 

@@ -316,32 +316,20 @@ def repeat_table(history: pd.DataFrame, months: int = REPEAT_MONTHS) -> pd.DataF
 
 
 @cache.memoize()
-def _trainings(engine: Engine, version: str, p: Period, scope: Scope) -> pd.DataFrame:
+def _training(
+    engine: Engine, version: str, p: Period, scope: Scope
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     start, end = p.months
-    return q.trainings(engine, start, end, scope)
+    trained = q.trainings(engine, start, end, scope)
+    year_start, year_end = p.years
+    declaring = q.declarants(engine, year_start, year_end, scope)
+    return trained, coverage_table(trained, declaring)
 
 
-@cache.memoize()
-def _declarants(engine: Engine, version: str, p: Period, scope: Scope) -> pd.DataFrame:
-    start, end = p.years
-    return q.declarants(engine, start, end, scope)
-
-
-def trainings(engine: Engine, p: Period, scope: Scope) -> pd.DataFrame:
-    """Training sessions and enterprises trained per month, district and type (cached)."""
-    return _trainings(engine, _version(engine), p, scope)
-
-
-@cache.memoize()
-def _coverage(engine: Engine, version: str, p: Period, scope: Scope) -> pd.DataFrame:
-    return coverage_table(
-        _trainings(engine, version, p, scope), _declarants(engine, version, p, scope)
-    )
-
-
-def coverage(engine: Engine, p: Period, scope: Scope) -> pd.DataFrame:
-    """Per district: enterprises trained in the period against enterprises declaring there."""
-    return _coverage(engine, _version(engine), p, scope)
+def training(engine: Engine, p: Period, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Training sessions and enterprises trained per month, district and type, and the
+    coverage per district (`coverage_table`); cached as one unit (one read of each)."""
+    return _training(engine, _version(engine), p, scope)
 
 
 def coverage_table(trained: pd.DataFrame, declaring: pd.DataFrame) -> pd.DataFrame:
