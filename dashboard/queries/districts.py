@@ -171,17 +171,27 @@ def tier_inspection(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
     """
     r = schema.rollup_decl_enterprise_monthly
     e = schema.enterprises
-    tier = func.coalesce(e.c.credit_tier, "").label("credit_tier")
-    stmt = _months(
+    per_firm = _months(
         select(
-            tier,
+            r.c.enterprise_uscc,
             func.sum(r.c.declared_n).label("declared_n"),
             func.sum(r.c.inspected_n).label("inspected_n"),
-        ).select_from(r.outerjoin(e, e.c.enterprise_uscc == r.c.enterprise_uscc)),
+        ),
         r,
         s,
     )
-    stmt = _dims(stmt, r, replace(s, port=None, ie=None), scope).group_by(tier)
+    per_firm = _dims(per_firm, r, replace(s, port=None, ie=None), scope)
+    firms = per_firm.group_by(r.c.enterprise_uscc).subquery()
+    tier = func.coalesce(e.c.credit_tier, "").label("credit_tier")
+    stmt = (
+        select(
+            tier,
+            func.sum(firms.c.declared_n).label("declared_n"),
+            func.sum(firms.c.inspected_n).label("inspected_n"),
+        )
+        .select_from(firms.outerjoin(e, e.c.enterprise_uscc == firms.c.enterprise_uscc))
+        .group_by(tier)
+    )
     return read_frame(bind, stmt, ["credit_tier", "declared_n", "inspected_n"])
 
 
