@@ -20,7 +20,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -112,27 +112,16 @@ def read_tuples(bind: Bind, statement: Select[Any]) -> list[tuple[Any, ...]]:
 
     For reads where SQLAlchemy's result rows and pandas' frames would cost more than the
     query itself (tens of thousands of histogram buckets, or a few hundred sums turned
-    into a figure): the statement is compiled by SQLAlchemy as usual (bound parameters,
-    expanded IN lists), only the fetch is raw, so values come as the driver gives them
-    (SQLite dates as ISO text; no type conversion).
+    into a figure): the statement runs through SQLAlchemy as usual (compiled-statement
+    cache, bound parameters, expanded IN lists), only the fetch reads the driver's cursor,
+    so values come as the driver gives them (SQLite dates as ISO text).
     """
     with connect(bind) as conn:
-        compiled = statement.compile(
-            dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
-        )
-        params = compiled.construct_params()
-        if conn.dialect.name == "sqlite":  # the types' bind processing, which we bypass
-            params = {k: _sqlite_value(v) for k, v in params.items()}
-        if compiled.positiontup is not None:
-            args: Any = tuple(params[name] for name in compiled.positiontup)
-        else:
-            args = params
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        result = conn.execute(statement)
         try:
-            cursor.execute(compiled.string, args)
-            return list(cursor.fetchall())
+            return list(result.cursor.fetchall())
         finally:
-            cursor.close()
+            result.close()
 
 
 def read_ints(bind: Bind, statement: Select[Any]) -> np.ndarray:
@@ -140,14 +129,6 @@ def read_ints(bind: Bind, statement: Select[Any]) -> np.ndarray:
     (rows x columns)."""
     width = len(statement.selected_columns)
     return np.array(read_tuples(bind, statement), dtype=np.int64).reshape(-1, width)
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def hour_keys(windows: list[tuple[datetime, datetime]]) -> list[datetime]:
