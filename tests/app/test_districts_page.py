@@ -224,3 +224,10 @@ def test_export_is_scoped_escaped_capped_and_audited(dash_app: Dash, sqlite_engi
     assert set(events["outcome"]) == {"ok", "refused"}
     assert len(events) == 4
     assert dash_app.server.test_client().get("/export/districts.csv").status_code in (302, 401)
+
+
+def test_export_needs_the_page_permission(dash_app: Dash, sqlite_engine: Engine) -> None:
+    response = _signed_in(dash_app, "command").get("/export/districts.csv")
+    assert response.status_code == 403
+    events = audit.audit_events(sqlite_engine, action="export")
+    assert list(events["outcome"]) == ["denied"]
