@@ -31,7 +31,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.cache import cache
-from dashboard.histogram import grouped_percentiles, percentiles_by
+from dashboard.histogram import grouped_percentiles
 from dashboard.periods import (
     Segment,
     cover,
@@ -230,6 +230,13 @@ def growth(current: float, prior: float) -> float:
 
 
 def totals(engine: Engine, view: TradeView, scope: Scope, start: date, end: date) -> pd.DataFrame:
+    """`_totals`, once per request and range (year to date is often the range itself)."""
+    return _once(
+        ("totals", view, scope, start, end), lambda: _totals(engine, view, scope, start, end)
+    )
+
+
+def _totals(engine: Engine, view: TradeView, scope: Scope, start: date, end: date) -> pd.DataFrame:
     """Released declarations and value per direction over [start, end] and the same
     dates a year earlier (for headline figures such as year to date).
 
@@ -360,7 +367,7 @@ def integration_series(engine: Engine, view: TradeView, scope: Scope) -> pd.Data
 @cache.memoize()
 def _od_hist(
     engine: Engine, version: str, segs: tuple[Segment, ...], scope: Scope, view: TradeView
-) -> pd.DataFrame:
+) -> list[tuple[Any, ...]]:
     return tq.od_hist(engine, segs, scope, view.districts, view.ie)
 
 
@@ -378,20 +385,26 @@ def od_matrix(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:
     segs = tuple((seg, first) for seg in cover(first, last, TRADE_GRAINS))
     pairs: dict[tuple[Any, ...], list[float]] = {}
     for _p, declared, port, _ie, n, value in _sums(engine, version, segs, scope, view, True):
-        row = pairs.setdefault((declared, port), [0.0, 0.0])
+        row = pairs.setdefault((declared, port), [0.0, 0.0, math.nan])
         row[0] += float(n)
         row[1] += float(value or 0)
-    out = _frame(pairs, ["declare_district", "port_district"], ["released_n", "value_usd"])
     hist = _od_hist(engine, version, tuple(cover(first, last, MONTH_GRAINS + ("D",))), scope, view)
-    if hist.empty or out.empty:
-        return out.assign(overall_p50_h=np.nan)[out["released_n"] > 0].reset_index(drop=True)
-    found = percentiles_by(hist, ["declare_district", "port_district"], "overall_n", {"p50": 0.5})
-    out = out.merge(
-        found.rename(columns={"p50": "overall_p50_h"}).drop(columns="n"),
-        on=["declare_district", "port_district"],
-        how="left",
+    if hist:
+        index = {pair: i for i, pair in enumerate(sorted({(d, p) for d, p, _b, _n in hist}))}
+        codes = np.array([index[(d, p)] for d, p, _b, _n in hist])
+        buckets = np.array([b for _d, _p, b, _n in hist])
+        counts = np.array([float(n) for _d, _p, _b, n in hist])
+        groups, _totals, hours = grouped_percentiles(codes, buckets, counts, {"p50": 0.5})
+        pair_of = {i: pair for pair, i in index.items()}
+        for g, median in zip(groups.tolist(), hours["p50"].tolist(), strict=True):
+            if pair_of[g] in pairs:
+                pairs[pair_of[g]][2] = median
+    out = _frame(
+        {k: v for k, v in pairs.items() if v[0] > 0},
+        ["declare_district", "port_district"],
+        ["released_n", "value_usd", "overall_p50_h"],
     )
-    return out[out["released_n"] > 0].reset_index(drop=True)
+    return out
 
 
 # --- composition ---------------------------------------------------------------------------------

@@ -191,21 +191,20 @@ def od_hist(
     scope: Scope,
     districts: Districts = None,
     direction: str | None = None,
-) -> pd.DataFrame:
+) -> list[tuple[Any, ...]]:
     """Overall clearance-time histogram per (declaring district, port district) pair.
 
     Both ends of a pair must be in the caller's scope.
 
     Returns:
-        Columns declare_district, port_district, bucket, overall_n.
+        Tuples (declare_district, port_district, bucket, overall_n).
     """
     t = schema.rollup_trade_od_hist
     c = t.c
     keys = [c.declare_district, c.port_district, c.bucket]
-    stmt: Select[Any] = select(*keys, func.sum(c.overall_n).label("overall_n"))
+    stmt: Select[Any] = select(*keys, func.sum(c.overall_n))
     stmt = _filtered(stmt, t, segments, scope, districts, direction)
-    stmt = scoped(stmt, c.port_district, scope).group_by(*keys)
-    return read_frame(bind, stmt, [k.name for k in keys] + ["overall_n"])
+    return read_tuples(bind, scoped(stmt, c.port_district, scope).group_by(*keys))
 
 
 def mix(
