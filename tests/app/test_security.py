@@ -67,6 +67,8 @@ ROUTES: list[tuple[str, dict[str, int]]] = [
     ("/assets/app.css", {}),
     ("/_dash-component-suites/dash/dcc/dash_core_components.js", {}),
     ("/login", {"*": 302, "anonymous": 200}),  # signed in: on to the landing page
+    # District Analysis CSV export: the districts page's roles only
+    ("/export/districts.csv", {"anonymous": 302, "command": 403, "leader": 403, "tianjin": 403}),
 ]
 
 
