@@ -232,7 +232,6 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
                             t("trade.mix.title", lang),
                             "mix",
                             lang,
-                            lang,
                             _radio(T.DIMENSION, DIMENSIONS, "trade.mix", state.dimension, lang),
                             _graph(T.MIX, lang, 380),
                             _status(T.MIX_STATUS),
@@ -244,7 +243,6 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
                         _panel(
                             t("trade.od.title", lang),
                             "od",
-                            lang,
                             lang,
                             _graph(T.OD, lang, 300),
                             note_id=T.OD_NOTE,

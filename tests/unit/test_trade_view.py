@@ -90,3 +90,21 @@ def test_value_figure_stacks_districts_by_name_and_plots_growth() -> None:
     growth = fig["data"][-1]
     assert growth["y"] == [50.0, None]  # (3e9 / 2e9 - 1) %, and no base in February
     assert fig["layout"]["barmode"] == "stack"
+
+
+def test_layout_panels_hold_only_components() -> None:
+    """No stray strings between the components of the page (a positional slip once put
+    the language code on screen)."""
+    from dash.development.base_component import Component
+
+    from layouts.trade import layout
+
+    def strays(node: object) -> list[str]:
+        if isinstance(node, str):
+            return []
+        children = getattr(node, "children", None)
+        items = children if isinstance(children, list) else [children]
+        found = [c for c in items if isinstance(c, str) and c in ("zh", "en")]
+        return found + [s for c in items if isinstance(c, Component) for s in strays(c)]
+
+    assert strays(layout()) == []
