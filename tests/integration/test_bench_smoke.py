@@ -9,6 +9,7 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -18,13 +19,21 @@ from tests.browser.seed_live import seed_live
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "command_center_bench.py"
 
 
-def test_command_center_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: Path) -> None:
-    seed_live(sqlite_engine, beijing_now())
-    spec = importlib.util.spec_from_file_location("command_center_bench", BENCH)
+def load_bench(path: Path) -> Any:
+    """Import a bench script as a module (bench/ is not a package; the scripts import
+    each other by name)."""
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
-    sys.modules["command_center_bench"] = bench
+    sys.modules[path.stem] = bench
     spec.loader.exec_module(bench)
+    return bench
+
+
+def test_command_center_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: Path) -> None:
+    seed_live(sqlite_engine, beijing_now())
+    bench = load_bench(BENCH)
     out = tmp_path / "results.jsonl"
     rc = bench.main(["--database-url", sqlite_url, "--reps", "2", "--out", str(out)])
     assert rc == 0
@@ -44,12 +53,7 @@ def test_service_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: P
     now = beijing_now()
     rows = [inquiry(i, received=now - timedelta(days=3 * i)) for i in range(1, 6)]
     ingest_records(sqlite_engine, "inquiries", rows, name="svc", source="test", now=now)
-    sys.path.insert(0, str(SERVICE_BENCH.parent))
-    spec = importlib.util.spec_from_file_location("service_bench", SERVICE_BENCH)
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["service_bench"] = bench
-    spec.loader.exec_module(bench)
+    bench = load_bench(SERVICE_BENCH)
     out = tmp_path / "service.jsonl"
     rc = bench.main(["--database-url", sqlite_url, "--reps", "2", "--out", str(out)])
     assert rc == 0
@@ -74,11 +78,7 @@ def test_districts_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path:
 
     rows = [declaration(i, declared=now - timedelta(minutes=3 * i)) for i in range(1, 400)]
     ingest_records(sqlite_engine, "declarations", rows, name="smoke", source="test", now=now)
-    spec = importlib.util.spec_from_file_location("districts_bench", DIST_BENCH)
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["districts_bench"] = bench
-    spec.loader.exec_module(bench)
+    bench = load_bench(DIST_BENCH)
     out = tmp_path / "districts.jsonl"
     args = ["--database-url", sqlite_url, "--reps", "1", "--regimes", "cold", "--deep-page", "3"]
     args += ["--district", "0200", "--port", "TJ-XG", "--out", str(out)]
@@ -101,12 +101,7 @@ def test_trade_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: Pat
     now = beijing_now().replace(microsecond=0)
     rows = [declaration(i, declared=now - timedelta(hours=30 * i + 24)) for i in range(1, 300)]
     ingest_records(sqlite_engine, "declarations", rows, name="smoke", source="test", now=now)
-    sys.path.insert(0, str(TRADE_BENCH.parent))
-    spec = importlib.util.spec_from_file_location("trade_bench", TRADE_BENCH)
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["trade_bench"] = bench
-    spec.loader.exec_module(bench)
+    bench = load_bench(TRADE_BENCH)
     out = tmp_path / "trade.jsonl"
     args = ["--database-url", sqlite_url, "--reps", "2", "--views", "month-day,5y-month"]
     assert bench.main([*args, "--out", str(out)]) == 0
