@@ -124,6 +124,7 @@ STATE_OUT = [
 ]
 PANELS = {
     "refresh_kpis": [("trade-kpis-div", "children"), ("trade-kpis-status-text", "children")],
+    "refresh_speed": [("trade-speed-div", "children"), ("trade-speed-status-text", "children")],
     "refresh_value": [
         ("trade-value-graph", "figure"),
         ("trade-value-note-text", "children"),
@@ -140,9 +141,12 @@ PANELS = {
     ],
     "refresh_integration": [
         ("trade-integration-graph", "figure"),
+        ("trade-integration-status-text", "children"),
+    ],
+    "refresh_od": [
         ("trade-od-graph", "figure"),
         ("trade-od-note-text", "children"),
-        ("trade-integration-status-text", "children"),
+        ("trade-od-status-text", "children"),
     ],
 }
 

@@ -133,7 +133,7 @@ def _brief_meta(state: TradeState, view: TradeView, lang: str) -> str:
 
 # --- panels ----------------------------------------------------------------------------------
 def refresh_kpis(raw: Any, lang: Any) -> tuple[Any, ...]:
-    """Headline cards: value in range and year to date, clearance, integration share."""
+    """Headline cards of trade value: in the range and year to date, with YoY growth."""
     lang = normalise_lang(lang)
     state, view = _view(raw)
 
@@ -141,11 +141,22 @@ def refresh_kpis(raw: Any, lang: Any) -> tuple[Any, ...]:
         engine, scope = callbacks.engine(), callbacks.scope()
         in_range = trade.totals(engine, view, scope, view.start, view.end)
         ytd = trade.totals(engine, view, scope, date(view.end.year, 1, 1), view.end)
+        cards = tf.value_cards(in_range, ytd, view.direction, state.currency, lang)
+        return ([kpi_card(c) for c in cards],)
+
+    return _guarded(build, 1, lang)
+
+
+def refresh_speed(raw: Any, lang: Any) -> tuple[Any, ...]:
+    """Headline cards of facilitation: median clearance against last year, integration."""
+    lang = normalise_lang(lang)
+    _state, view = _view(raw)
+
+    def build() -> tuple[Any, ...]:
+        engine, scope = callbacks.engine(), callbacks.scope()
         clearance = trade.clearance_totals(engine, view, scope)
-        integration = trade.integration_series(engine, view, scope)
-        cards = tf.kpi_cards(
-            in_range, ytd, clearance, integration, view.direction, state.currency, lang
-        )
+        integration = trade.integration_total(engine, view, scope)
+        cards = tf.speed_cards(clearance, integration, view.direction, lang)
         return ([kpi_card(c) for c in cards],)
 
     return _guarded(build, 1, lang)
@@ -207,20 +218,32 @@ def _months_note(key: str, view: TradeView, lang: str, **extra: Any) -> str:
 
 
 def refresh_integration(raw: Any, lang: Any) -> tuple[Any, ...]:
-    """Cross-district share over time and the declaring-to-port district matrix."""
+    """Cross-district share per period."""
     lang = normalise_lang(lang)
     _state, view = _view(raw)
 
     def build() -> tuple[Any, ...]:
-        engine, scope = callbacks.engine(), callbacks.scope()
-        series = trade.integration_series(engine, view, scope)
-        matrix = trade.od_matrix(engine, view, scope)
-        empty = empty_figure(t("trade.no_data", lang))
-        share = tf.integration_figure(series, view.granularity, _x(view), lang)
-        od = tf.od_figure(matrix, lang) if not matrix.empty else empty
-        return share if not series.empty else empty, od, _months_note("trade.od.note", view, lang)
+        series = trade.integration_series(callbacks.engine(), view, callbacks.scope())
+        if series.empty:
+            return (empty_figure(t("trade.no_data", lang)),)
+        return (tf.integration_figure(series, view.granularity, _x(view), lang),)
 
-    return _guarded(build, 3, lang)
+    return _guarded(build, 1, lang)
+
+
+def refresh_od(raw: Any, lang: Any) -> tuple[Any, ...]:
+    """The declaring-to-port district matrix over whole months."""
+    lang = normalise_lang(lang)
+    _state, view = _view(raw)
+
+    def build() -> tuple[Any, ...]:
+        matrix = trade.od_matrix(callbacks.engine(), view, callbacks.scope())
+        note = _months_note("trade.od.note", view, lang)
+        if matrix.empty:
+            return empty_figure(t("trade.no_data", lang)), note
+        return tf.od_figure(matrix, lang), note
+
+    return _guarded(build, 2, lang)
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -286,6 +309,9 @@ def register(app: Dash) -> None:
     app.callback(Output(T.KPIS, "children"), Output(T.KPIS_STATUS, "children"), state, lang)(
         refresh_kpis
     )
+    app.callback(Output(T.SPEED, "children"), Output(T.SPEED_STATUS, "children"), state, lang)(
+        refresh_speed
+    )
     app.callback(
         Output(T.VALUE, "figure"),
         Output(T.VALUE_NOTE, "children"),
@@ -304,13 +330,15 @@ def register(app: Dash) -> None:
         lang,
     )(refresh_mix)
     app.callback(
-        Output(T.INTEGRATION, "figure"),
+        Output(T.INTEGRATION, "figure"), Output(T.INTEGRATION_STATUS, "children"), state, lang
+    )(refresh_integration)
+    app.callback(
         Output(T.OD, "figure"),
         Output(T.OD_NOTE, "children"),
-        Output(T.INTEGRATION_STATUS, "children"),
+        Output(T.OD_STATUS, "children"),
         state,
         lang,
-    )(refresh_integration)
+    )(refresh_od)
     app.callback(
         Output(T.DOWNLOAD, "data"),
         Input(ids.trade_csv(ALL), "n_clicks"),

@@ -364,6 +364,27 @@ def integration_series(engine: Engine, view: TradeView, scope: Scope) -> pd.Data
     return out
 
 
+def integration_total(engine: Engine, view: TradeView, scope: Scope) -> dict[str, float]:
+    """`integration_series` summed over the whole range (one read of whole periods).
+
+    Returns:
+        released_n, cross_n, value_usd, cross_value_usd.
+    """
+    segs = tuple((seg, view.start) for seg in cover(view.start, view.end, TRADE_GRAINS))
+    region = integrated_districts()
+    out = dict.fromkeys(("released_n", "cross_n", "value_usd", "cross_value_usd"), 0.0)
+    for _p, declared, port, _ie, n, value in _sums(
+        engine, _version(engine), segs, scope, view, True
+    ):
+        if declared in region and port in region:
+            cross = declared != port
+            out["released_n"] += float(n)
+            out["cross_n"] += float(n) if cross else 0.0
+            out["value_usd"] += float(value or 0)
+            out["cross_value_usd"] += float(value or 0) if cross else 0.0
+    return out
+
+
 @cache.memoize()
 def _od_hist(
     engine: Engine, version: str, segs: tuple[Segment, ...], scope: Scope, view: TradeView

@@ -168,6 +168,8 @@ class Trade:
     PRINTED = "trade-printed-store"
     KPIS = "trade-kpis-div"
     KPIS_STATUS = "trade-kpis-status-text"
+    SPEED = "trade-speed-div"
+    SPEED_STATUS = "trade-speed-status-text"
     VALUE = "trade-value-graph"
     VALUE_STATUS = "trade-value-status-text"
     VALUE_NOTE = "trade-value-note-text"
@@ -180,6 +182,7 @@ class Trade:
     INTEGRATION_STATUS = "trade-integration-status-text"
     OD = "trade-od-graph"
     OD_NOTE = "trade-od-note-text"
+    OD_STATUS = "trade-od-status-text"
     DOWNLOAD = "trade-csv-download"
     CSV = "trade-csv-button"  # pattern-matching type: {"type": CSV, "chart": <chart>}
 

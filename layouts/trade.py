@@ -205,7 +205,19 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
                 ),
                 className="no-print",
             ),
-            html.Div([html.Div(id=T.KPIS, className="trade-kpis"), _status(T.KPIS_STATUS)]),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Div(id=T.KPIS, className="trade-kpis-part"),
+                            html.Div(id=T.SPEED, className="trade-kpis-part"),
+                        ],
+                        className="trade-kpis",
+                    ),
+                    _status(T.KPIS_STATUS),
+                    _status(T.SPEED_STATUS),
+                ]
+            ),
             _panel(
                 t("trade.value.title", lang),
                 "value",
@@ -245,6 +257,7 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
                             "od",
                             lang,
                             _graph(T.OD, lang, 300),
+                            _status(T.OD_STATUS),
                             note_id=T.OD_NOTE,
                         ),
                         lg=6,

@@ -99,17 +99,14 @@ def code_names(dimension: str, lang: str) -> dict[str, str]:
 
 
 # --- KPI cards -----------------------------------------------------------------------------
-def kpi_cards(
+def value_cards(
     range_totals: pd.DataFrame,
     ytd_totals: pd.DataFrame,
-    clearance: pd.DataFrame,
-    integration: pd.DataFrame,
     direction: str,
     currency: str,
     lang: str,
 ) -> list[dict[str, Any]]:
-    """Headline cards: value in range and year to date (with YoY), median overall
-    clearance against last year, cross-district share.
+    """Headline cards of trade value: in the range and year to date, with YoY growth.
 
     Returns:
         Dicts with key, title, value, sub (a second line) and trend (up, down or None).
@@ -138,6 +135,15 @@ def kpi_cards(
                 "trend": None if not math.isfinite(g) else ("up" if g >= 0 else "down"),
             }
         )
+    return cards
+
+
+def speed_cards(
+    clearance: pd.DataFrame, integration: dict[str, float], direction: str, lang: str
+) -> list[dict[str, Any]]:
+    """Headline cards of facilitation: median overall clearance against last year per
+    direction, and the cross-district share (as `value_cards`)."""
+    cards = []
     for ie in ("I", "E") if direction == "IE" else (direction,):
         now = _clearance_value(clearance, ie, "now")
         prior = _clearance_value(clearance, ie, "prior")
@@ -152,10 +158,8 @@ def kpi_cards(
                 "trend": None if faster is None else ("up" if faster else "down"),
             }
         )
-    total_n = float(integration["released_n"].sum()) if not integration.empty else 0.0
-    cross_n = float(integration["cross_n"].sum()) if not integration.empty else 0.0
-    value = float(integration["value_usd"].sum()) if not integration.empty else 0.0
-    cross_v = float(integration["cross_value_usd"].sum()) if not integration.empty else 0.0
+    total_n, cross_n = integration["released_n"], integration["cross_n"]
+    value, cross_v = integration["value_usd"], integration["cross_value_usd"]
     cards.append(
         {
             "key": "integration",

@@ -35,6 +35,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from dashboard import schema
 from dashboard.periods import Segment
 from dashboard.queries import Bind, Scope, read_frame, read_ints, read_tuples, scoped
+from dashboard.reference import load_reference
 
 Districts = tuple[str, ...] | None
 
@@ -65,6 +66,11 @@ def _filtered(
     stmt = stmt.where(_periods(table, segments))
     if scope is None and districts is None and table is schema.rollup_trade_hist:
         stmt = stmt.where(c.declare_district == schema.ALL_DISTRICTS)  # the region, summed
+    elif scope is None and districts is None:
+        # every district, named: the key leads with the district, so PostgreSQL reads the
+        # periods through the index (one range per district) instead of the whole table
+        every = sorted(load_reference().code_set("district"))
+        stmt = stmt.where(c.declare_district.in_(every))
     else:
         stmt = scoped(stmt, c.declare_district, scope)
         if districts is not None:
@@ -109,6 +115,9 @@ def _label(table: Table, segments: Sequence[tuple[Segment, date | None]]) -> Col
     own = EpochDay(table.c.period)
     if not labelled:
         return own
+    labels = {lab for _seg, lab in labelled}
+    if len(labelled) == len(segments) and len(labels) == 1:  # one group: no CASE needed
+        return literal(epoch_day(labels.pop()))
     return case(
         *((_periods(table, [seg]), literal(epoch_day(lab))) for seg, lab in labelled), else_=own
     )

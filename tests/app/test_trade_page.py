@@ -33,8 +33,7 @@ STATE_OUT = [
 
 
 VALUE_OUT = [(T.VALUE, "figure"), (T.VALUE_NOTE, "children"), (T.VALUE_STATUS, "children")]
-OD_OUT = [(T.INTEGRATION, "figure"), (T.OD, "figure"), (T.OD_NOTE, "children")]
-OD_OUT.append((T.INTEGRATION_STATUS, "children"))
+OD_OUT = [(T.OD, "figure"), (T.OD_NOTE, "children"), (T.OD_STATUS, "children")]
 
 
 def controls(**values: Any) -> list[tuple[str, str, Any]]:
@@ -143,7 +142,10 @@ def test_panels_show_names_not_codes(client: FlaskClient) -> None:
     assert {"Beijing", "Tianjin"} <= names and not names & {"0100", "0200"}
     kpis = json.dumps(call(client, [(T.KPIS, "children"), (T.KPIS_STATUS, "children")],
                            [(T.STATE, "data", state)], lang))  # fmt: skip
-    assert "Trade value in range" in kpis and "Cross-district share" in kpis
+    assert "Trade value in range" in kpis and "Year to date" in kpis
+    speed = json.dumps(call(client, [(T.SPEED, "children"), (T.SPEED_STATUS, "children")],
+                            [(T.STATE, "data", state)], lang))  # fmt: skip
+    assert "Cross-district share" in speed and "Import overall clearance" in speed
     od = call(client, OD_OUT, [(T.STATE, "data", state)], lang)
     heat = od[T.OD]["figure"]["data"][0]
     assert "Tianjin" in heat["x"] and "0200" not in heat["x"]

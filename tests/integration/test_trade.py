@@ -180,6 +180,9 @@ def test_integration_share_and_pairs(engine: Engine, loaded: pd.DataFrame) -> No
     assert series["released_n"].sum() == len(bth)
     assert series["cross_n"].sum() == cross.sum()
     assert series["cross_value_usd"].sum() == pytest.approx(bth[cross]["value_usd"].sum())
+    total = trade.integration_total(engine, VIEW, None)
+    assert total["released_n"] == len(bth) and total["cross_n"] == cross.sum()
+    assert total["value_usd"] == pytest.approx(bth["value_usd"].sum())
     matrix = trade.od_matrix(engine, VIEW, None).set_index(["declare_district", "port_district"])
     months = _in(loaded, date(2026, 1, 1), date(2026, 3, 31))
     for (d, p), part in months.groupby(["declare_district", "port_district"]):
