@@ -180,27 +180,33 @@ def _download(client: FlaskClient, chart: str, state: dict[str, Any]) -> Any:
     return client.post("/_dash-update-component", json=body)
 
 
-def test_csv_export_is_named_escaped_scoped_and_audited(
-    client: FlaskClient, sqlite_engine: Any
-) -> None:
-    state = state_of(client, preset="month", granularity="day")
-    response = _download(client, "value", state)
-    assert response.status_code == 200
+def _csv_rows(response: Any) -> tuple[str, list[dict[str, str]]]:
+    assert response.status_code == 200, response.get_data(as_text=True)
     data = response.get_json()["response"][T.DOWNLOAD]["data"]
     text = b64decode(data["content"]).decode("utf-8") if data.get("base64") else data["content"]
-    assert data["filename"].startswith("trade-value-") and text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert text.startswith("\ufeff")  # BOM: Excel reads the Chinese names
+    return data["filename"], list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_csv_export_is_named_scoped_and_audited(
+    client: FlaskClient, dash_app: Any, sqlite_engine: Any
+) -> None:
+    state = state_of(client, preset="month", granularity="day")
+    name, rows = _csv_rows(_download(client, "value", state))
+    assert name.startswith("trade-value-")
     assert rows and {"period", "declaring_district", "value_USD"} <= set(rows[0])
-    assert {r["declaring_district"] for r in rows} <= {
+    assert {r["declaring_district"] for r in rows} == {
         "Beijing",
         "Tianjin",
         "Shijiazhuang",
         "Chengdu",
     }
+    chengdu = signed_in(dash_app, "cd.leader")
+    scoped_state = state_of(chengdu, preset="month", granularity="day")
+    _name, scoped = _csv_rows(_download(chengdu, "value", scoped_state))
+    assert scoped and {r["declaring_district"] for r in scoped} == {"Chengdu"}
     a = schema.audit_log.c
     with sqlite_engine.connect() as conn:
         found = conn.execute(select(a.actor, a.target).where(a.action == "export")).all()
-    assert ("admin", "trade:value") in [tuple(r) for r in found]
-    assert _download(client, "secrets", state).status_code != 200 or "content" not in _download(
-        client, "secrets", state
-    ).get_data(as_text=True)
+    assert {("admin", "trade:value"), ("cd.leader", "trade:value")} <= {tuple(r) for r in found}
+    assert_refused(_download(client, "secrets", state), T.DOWNLOAD)
