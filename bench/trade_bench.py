@@ -77,7 +77,9 @@ def views(today: date) -> dict[str, dict[str, Any]]:
             "currency": "CNY",
             "dimension": "hs_chapter",
         },
+        "78w-week": custom(546, granularity="week"),
         "2y-week": custom(730, granularity="week"),
+        "4y-month": custom(1461, granularity="month", dimension="hs_chapter"),
         "5y-month": custom(1826, granularity="month", dimension="partner_region"),
         "5y-quarter": custom(1826, granularity="quarter", dimension="trade_mode"),
     }

@@ -114,7 +114,8 @@ def test_series_period_and_counts() -> None:
 def test_fit_granularity_coarsens_long_ranges() -> None:
     assert fit_granularity(date(2026, 1, 1), date(2026, 3, 31), "day") == "day"
     assert fit_granularity(date(2025, 1, 1), date(2026, 3, 31), "day") == "week"
-    assert fit_granularity(date(2021, 1, 1), date(2026, 3, 31), "day") == "month"
+    assert fit_granularity(date(2023, 1, 1), date(2026, 3, 31), "day") == "month"
+    assert fit_granularity(date(2021, 1, 1), date(2026, 3, 31), "day") == "quarter"
     assert fit_granularity(date(2016, 1, 1), date(2026, 3, 31), "month") == "quarter"
 
 
