@@ -8,6 +8,7 @@ and workers behave the same.
 
 from __future__ import annotations
 
+import logging
 from typing import cast
 
 import flask
@@ -59,3 +60,23 @@ def actor() -> str:
 def client_ip() -> str:
     """The client address of the current request for the audit log ("-" outside one)."""
     return (flask.request.remote_addr or "-") if flask.has_request_context() else "-"
+
+
+class InvalidInput(ValueError):
+    """A value from the browser that is not on its allow-list."""
+
+
+def refused(what: str) -> InvalidInput:
+    """Audit a refused callback value (who, which input) and return the error to raise.
+
+    A value no control can produce is a forged request: it is an error and an `authz
+    denied` audit event, never a query.
+    """
+    from dashboard import audit
+    from dashboard.queries import QUERY_ERRORS
+
+    try:
+        audit.audit(engine(), actor(), "authz", "denied", target=f"input:{what}", ip=client_ip())
+    except QUERY_ERRORS:
+        logging.getLogger(__name__).warning("could not audit a refused %s value", what)
+    return InvalidInput(what)

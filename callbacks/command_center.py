@@ -17,10 +17,9 @@ from typing import Any
 import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, get_relative_path, html, no_update
 from dash.exceptions import PreventUpdate
-from flask_login import current_user
 
 import callbacks
-from dashboard import audit, command, geo
+from dashboard import command, geo
 from dashboard.figures import empty_figure
 from dashboard.figures.command import (
     alarm_items,
@@ -44,19 +43,7 @@ cc = ids.CommandCenter
 BOUNDARY_SETS = ("context", "focus")
 
 
-class InvalidInput(ValueError):
-    """A value from the browser that is not on its allow-list."""
-
-
-def refused(what: str) -> InvalidInput:
-    """Audit a refused callback value (who, which input) and return the error to raise."""
-    user = getattr(current_user, "username", "-")
-    try:
-        audit.audit(callbacks.engine(), user, "authz", "denied", target=f"input:{what}",
-                   ip=flask.request.remote_addr or "-")  # fmt: skip
-    except QUERY_ERRORS:
-        logger.warning("could not audit a refused %s value", what)
-    return InvalidInput(what)
+InvalidInput, refused = callbacks.InvalidInput, callbacks.refused
 
 
 # --- validation ------------------------------------------------------------------------------

@@ -13,13 +13,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import flask
 from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
-from flask_login import current_user
 
 import callbacks
-from dashboard import audit
 from dashboard import districts as dist
 from dashboard.figures import districts as figs
 from dashboard.figures import empty_figure
@@ -38,19 +35,12 @@ MAX_PAGES = 100_000
 CLICK_KEYS = {D.PORTS: "port", D.MODE: "mode", D.TIER: "tier", D.HEATMAP: "wd"}
 
 
-class InvalidInput(ValueError):
-    """A value from the browser that is not on its allow-list."""
+InvalidInput = callbacks.InvalidInput
 
 
 def refused(what: str) -> InvalidInput:
-    """Audit a refused value (who, which input) and return the error to raise."""
-    user = getattr(current_user, "username", "-")
-    try:
-        audit.audit(callbacks.engine(), user, "authz", "denied", target=f"input:dist-{what}",
-                    ip=flask.request.remote_addr or "-")  # fmt: skip
-    except QUERY_ERRORS:
-        logger.warning("could not audit a refused %s value", what)
-    return InvalidInput(what)
+    """`callbacks.refused` for this page's inputs (audited as `input:dist-<what>`)."""
+    return callbacks.refused(f"dist-{what}")
 
 
 def filters_of(data: Any) -> dist.Filters:

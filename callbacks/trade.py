@@ -18,7 +18,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, 
 from dash.exceptions import PreventUpdate
 
 import callbacks
-from callbacks.command_center import refused
+from callbacks import refused
 from dashboard import audit, trade, trade_export
 from dashboard.export import frame_to_csv
 from dashboard.figures import empty_figure
