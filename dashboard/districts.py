@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from dashboard import stages
 from dashboard.cache import cache
-from dashboard.histogram import BUCKETS_PER_DOUBLING, percentile_from_histogram
+from dashboard.histogram import percentile_from_histogram, percentiles_by
 from dashboard.queries import Scope, feeds
 from dashboard.queries import declarations as decl_q
 from dashboard.queries import districts as q
@@ -235,35 +235,12 @@ def make_slice(f: Filters, first: date, last: date, only: frozenset[str] | None 
 
 # --- pure computations ----------------------------------------------------------------------
 def percentiles(hist: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Median, p90 and count per group of a bucket-count frame (columns bucket, n).
-
-    The same interpolation as `histogram.percentile_from_histogram`, for all groups at once
-    (one sort and one cumulative sum instead of a Python loop per group).
-    """
+    """Median, p90 and count per group of a bucket-count frame (columns bucket, n), with
+    `histogram.percentiles_by` (all groups at once)."""
     if hist.empty:
         return pd.DataFrame(columns=[*by, "p50", "p90", "n"])
-    agg = hist.groupby([*by, "bucket"], as_index=False, sort=True)["n"].sum()
-    agg = agg[agg["n"] > 0].reset_index(drop=True)
-    if agg.empty:
-        return pd.DataFrame(columns=[*by, "p50", "p90", "n"])
-    group = agg.groupby(by, sort=False).ngroup().to_numpy()
-    n = agg["n"].to_numpy(dtype=float)
-    high = 2 ** ((agg["bucket"].to_numpy(dtype=float) + 1) / BUCKETS_PER_DOUBLING) / 60.0
-    low = high / 2 ** (1 / BUCKETS_PER_DOUBLING)
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    ends = np.r_[starts[1:], len(group)]
-    cum = np.cumsum(n)
-    base = np.where(starts > 0, cum[np.maximum(starts - 1, 0)], 0.0)
-    totals = cum[ends - 1] - base
-    out = agg.iloc[starts][by].reset_index(drop=True)
-    for name, share in (("p50", 0.5), ("p90", 0.9)):
-        target = base + share * totals
-        pos = np.minimum(np.searchsorted(cum, target, side="left"), ends - 1)
-        before = np.where(pos > starts, cum[np.maximum(pos - 1, 0)], base)
-        frac = (target - before) / n[pos]
-        out[name] = low[pos] * (high[pos] / low[pos]) ** frac
-    out["n"] = totals
-    return out
+    found = percentiles_by(hist, by, "n", {"p50": 0.5, "p90": 0.9})
+    return found[[*by, "p50", "p90", "n"]]
 
 
 def stage_table(hist: pd.DataFrame, split: str) -> tuple[pd.DataFrame, pd.DataFrame]:

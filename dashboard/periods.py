@@ -183,12 +183,17 @@ def preset_range(preset: str, today: date) -> tuple[date, date]:
     raise ValueError(f"unknown preset {preset!r}")
 
 
+def shift_years(day: date, years: int) -> date:
+    """The same calendar day `years` later or earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def year_before(day: date) -> date:
     """The same calendar day a year earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+    return shift_years(day, -1)
 
 
 def prior_range(start: date, end: date, granularity: str) -> tuple[date, date, timedelta | None]:

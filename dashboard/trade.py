@@ -21,7 +21,7 @@ return USD figures; `in_currency` converts for display. Definitions:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Final, NamedTuple, TypeVar, cast
 
@@ -38,6 +38,7 @@ from dashboard.periods import (
     labelled_segments,
     prior_range,
     series_start,
+    shift_years,
     whole_months,
     year_before,
 )
@@ -87,10 +88,6 @@ def integrated_districts() -> frozenset[str]:
     return frozenset(
         d["district_code"] for d in load_reference().districts if d["integration_start"]
     )
-
-
-def _segments(segs: Sequence[Segment]) -> tuple[Segment, ...]:
-    return tuple(segs)
 
 
 # --- cached reads --------------------------------------------------------------------------
@@ -157,17 +154,9 @@ def _day(epoch: int) -> date:
     return EPOCH + timedelta(days=int(epoch))
 
 
-def _years_later(day: date, years: int) -> date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def _aligned(day: date, shift: timedelta | None) -> date:
     """A year-earlier period start moved onto the current range's period."""
-    return day + shift if shift is not None else _years_later(day, 1)
+    return day + shift if shift is not None else shift_years(day, 1)
 
 
 def _frame(
@@ -451,7 +440,7 @@ def composition(engine: Engine, view: TradeView, scope: Scope, dimension: str) -
         Columns code, released_n, value_usd, share (of value).
     """
     first, last = whole_months(view.start, view.end)
-    segs = _segments(cover(first, last, MONTH_GRAINS + ("D",)))
+    segs = tuple(cover(first, last, MONTH_GRAINS + ("D",)))
     stored = "hs_chapter" if dimension == "hs_section" else dimension
     frame = _mix(engine, _version(engine), segs, stored, scope, view)
     if dimension == "hs_section":
