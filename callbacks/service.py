@@ -4,7 +4,8 @@ Each panel is one callback on the filters (district, channel, period) and its ow
 validate the values against allow-lists (a forged value is audited and refused before any
 query), narrow the signed-in user's scope (never widened by an input), call the memoized
 facade in `dashboard.service`, build figures with `dashboard.figures.service`. A database
-failure shows a message in the panel instead of a traceback.
+failure shows a message in the panel instead of a traceback. The URL follows the filters
+clientside (`assets/service.js`), with the defaults left out as `service.View` does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from dash import Dash, Input, Output, State, get_relative_path
+from dash import ClientsideFunction, Dash, Input, Output, State, get_relative_path
 
 import callbacks
 from callbacks.command_center import refused
@@ -157,6 +158,19 @@ def update_training(district: Any, channel: Any, weeks: Any, lang: Any) -> tuple
     return _guard(build, 2, lang)  # type: ignore[return-value]
 
 
+def update_outcomes(district: Any, channel: Any, weeks: Any, lang: Any) -> Any:
+    """Fires when a filter changes: trained against untrained enterprises on outcomes
+    (per-firm rollups; the channel filter does not apply)."""
+    lang = normalise_lang(lang)
+    scope, _ch, p = parse(district, channel, weeks)
+    (out,) = _guard(
+        lambda: (fig.outcome_figure(service.outcomes(callbacks.engine(), p, scope), lang),),
+        1,
+        lang,
+    )
+    return out
+
+
 def update_escalations(district: Any, channel: Any, weeks: Any, lang: Any) -> tuple[Any, Any]:
     """Fires when a filter changes: escalations per week and the newest escalated inquiries,
     each linked to the Emergency Response page with its incident id."""
@@ -195,4 +209,11 @@ def register(app: Dash) -> None:
     )
     app.callback(Output(S.ESCALATIONS, "figure"), Output(S.ESC_GRID, "rowData"), *FILTERS, LANG)(
         update_escalations
+    )
+    app.callback(Output(S.OUTCOMES, "figure"), *FILTERS, LANG)(update_outcomes)
+    # replaceState in the browser, not a dcc.Location: the page router must not rebuild the page
+    app.clientside_callback(
+        ClientsideFunction(namespace="service", function_name="syncUrl"),
+        Output(S.URL_SYNC, "data"),
+        *FILTERS,
     )

@@ -34,6 +34,8 @@ class Field:
         min, max: inclusive bounds for numbers.
         unit: unit of measure shown in the docs.
         example: example value.
+        references: feed whose (single-column) key the value must name; ingest quarantines
+            a row naming a record not stored yet (send the referenced feed first).
     """
 
     name: str
@@ -48,6 +50,7 @@ class Field:
     max: float | None = None
     unit: str = ""
     example: str = ""
+    references: str | None = None
 
 
 @dataclass(frozen=True)
@@ -600,9 +603,64 @@ ENTERPRISES = Feed(
     ),
 )
 
+# One row per enterprise that attended a training: the per-enterprise record behind a
+# session's `enterprises_trained` count (the Enterprise Service page compares trained and
+# untrained enterprises on outcomes).
+TRAINING_ATTENDANCE = Feed(
+    "training_attendance",
+    "企业参训记录",
+    "Training attendance (enterprises)",
+    key=("training_id", "enterprise_uscc"),
+    time_field="attended_at",
+    district_field="district_code",
+    fields=(
+        Field(
+            "training_id",
+            "str",
+            "培训编号",
+            "Training id",
+            pattern=r"[A-Z0-9][A-Z0-9-]{2,39}",
+            references="trainings",
+            example="T-0100-202503-007",
+        ),
+        Field(
+            "enterprise_uscc",
+            "str",
+            "参训企业统一社会信用代码",
+            "Enterprise (USCC)",
+            pattern=USCC,
+            references="enterprises",
+            example="91120116MA05XXXX1B",
+        ),
+        Field(
+            "district_code",
+            "code",
+            "举办关区",
+            "District holding the training",
+            codes="district",
+            example="0100",
+        ),
+        _ts(
+            "attended_at",
+            "签到时间",
+            "Signed in",
+            nullable=False,
+            example="2025-03-03T14:00:00+08:00",
+        ),
+    ),
+)
+
 FEEDS: dict[str, Feed] = {
     f.name: f
-    for f in (DECLARATIONS, QUEUE_OBSERVATIONS, INCIDENTS, INQUIRIES, TRAININGS, ENTERPRISES)
+    for f in (
+        DECLARATIONS,
+        QUEUE_OBSERVATIONS,
+        INCIDENTS,
+        INQUIRIES,
+        TRAININGS,
+        ENTERPRISES,
+        TRAINING_ATTENDANCE,
+    )
 }
 
 

@@ -67,6 +67,13 @@ RULES = {
     "inquiries": ["received <= first response <= resolved"],
     "trainings": ["enterprises_trained <= participants; 0 for a STAFF audience"],
     "enterprises": ["one row per enterprise; a later row with the same USCC updates it"],
+    "training_attendance": [
+        "one row per enterprise and training; a session's rows should number its "
+        "enterprises_trained",
+        "training_id must name a stored training held by district_code, and enterprise_uscc "
+        "an enterprise in the register: send the trainings and enterprises feeds first, else "
+        "the row is quarantined with the reason",
+    ],
 }
 
 
@@ -86,7 +93,8 @@ def _allowed(field: Field, ref: Reference) -> str:
             f"`{c}` {names_zh.get(c, '')} {names_en.get(c, '')}".rstrip() for c in codes
         )
     if field.pattern:
-        return f"pattern `{field.pattern}`"
+        known = f"; a stored `{field.references}` record" if field.references else ""
+        return f"pattern `{field.pattern}`{known}"
     if field.min is not None or field.max is not None:
         return f"{field.min:g} to {field.max:g}"
     return ""

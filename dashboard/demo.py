@@ -35,7 +35,15 @@ SEED_KEY = "demo_seed"
 SCALE_KEY = "demo_scale"
 FEEDS_DIR = DATA_DIR / "feeds"
 # Load order: the register first (declarations name its firms), then the period's feeds.
-PERIOD_FEEDS = ("declarations", "queue_observations", "incidents", "inquiries", "trainings")
+# Attendance after trainings: each row must name a stored training.
+PERIOD_FEEDS = (
+    "declarations",
+    "queue_observations",
+    "incidents",
+    "inquiries",
+    "trainings",
+    "training_attendance",
+)
 
 
 def demo_world(engine: Engine, settings: Settings) -> tuple[int, float, datetime | None]:

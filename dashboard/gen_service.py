@@ -9,9 +9,23 @@ published as Q&A, 1-3 % escalated to the emergency team as ENTERPRISE_COMPLAINT 
 (the incidents module turns those rows into incidents). Trainings follow §3.10: emergency
 drills quarterly per team, hotline refreshers monthly, risk-targeting courses, enterprise
 outreach and cut-over training in bursts before each reform.
+
+Published Q&A: each topic's answers are first published on its own date (`QA_FIRST`, spread
+from early 2025 to mid 2026, so a two-year demo and a five-year history both hold months
+before and after each); only inquiries answered after that date can be published, and once
+a topic's answer is out, a quarter of the questions on it are no longer asked (the effect
+the Q&A library is meant to have; built in, so the repeat-question chart has one to show).
+
+Training attendance: each session's `enterprises_trained` firms, drawn without replacement
+from the firms registered before it, weighted by activity (larger firms attend more) and
+five times as likely from the training's own district; about 45 % of firms never attend
+outreach. Declarations and inquiries do not depend on attendance: any difference between
+trained and untrained firms in this data comes from which firms attend, not from training.
 """
 
 from __future__ import annotations
+
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -41,7 +55,7 @@ from dashboard.gen_common import (
     unit_rng,
     world,
 )
-from dashboard.gen_enterprises import register
+from dashboard.gen_enterprises import Register, register
 
 # fmt: off
 INQUIRY_BASE = np.array([110.0, 110.0, 30.0, 75.0])
@@ -61,7 +75,14 @@ FIRST_CONTACT_P = np.array([0.85, 0.65, 0.35, 0.20])
 ESCALATE_P = np.array([0.003, 0.04, 0.08, 0.02])
 QA_P = np.array([0.08, 0.04, 0.0, 0.0])
 FOLLOW_UP_MEDIAN_H = np.array([20.0, 8.0, 72.0, 120.0])
+# First publication of each topic's answers (TOPICS order), as days since 1970-01-01.
+QA_FIRST = np.array(
+    [np.datetime64(d, "D").astype(np.int64) for d in (
+        "2025-09-15", "2026-05-11", "2025-03-10", "2025-01-13",
+        "2025-11-17", "2026-02-23", "2025-06-16", "2026-07-06")]
+)
 # fmt: on
+QA_KEEP = 0.75  # share of a topic's questions still asked once its answer is published
 N_UNIFORM, N_NORMAL = 20, 7
 
 
@@ -83,6 +104,7 @@ def inquiry_timelines(days: np.ndarray, seed: int, scale: float) -> pd.DataFrame
     empty = np.zeros(0, dtype=np.int64)
     day_l, dist_l = [empty], [empty]
     u_l, z_l = [np.zeros((N_UNIFORM, 0))], [np.zeros((N_NORMAL, 0))]
+    ask_l = [np.zeros(0)]
     for i, day in enumerate(days):  # one pass per day, never per row
         rng = unit_rng(seed, "inquiries", int(day))
         noise = np.exp(0.10 * rng.standard_normal(len(DISTRICTS)))
@@ -92,8 +114,10 @@ def inquiry_timelines(days: np.ndarray, seed: int, scale: float) -> pd.DataFrame
         dist_l.append(np.repeat(np.arange(len(DISTRICTS)), counts))
         u_l.append(rng.random((N_UNIFORM, n)))
         z_l.append(rng.standard_normal((N_NORMAL, n)))
+        ask_l.append(rng.random(n))  # drawn last: the draws above stay as they were
     day, dist = np.concatenate(day_l), np.concatenate(dist_l)
     u, z = np.concatenate(u_l, axis=1), np.concatenate(z_l, axis=1)
+    ask = np.concatenate(ask_l)
     channel = pick(CHANNEL_W, u[0], dist)
     online = ONLINE[channel]
     hour = np.where(online, pick(ONLINE_HOURS, u[1]), pick(OFFICE_HOURS, u[1]))
@@ -113,6 +137,7 @@ def inquiry_timelines(days: np.ndarray, seed: int, scale: float) -> pd.DataFrame
     published = np.where(
         u[9] < QA_P[category], resolved + ((1 + 9 * u[10]) * DAY).astype(np.int64), NEVER
     )
+    published = np.where(published >= QA_FIRST[topic] * DAY, published, NEVER)
     escalate = u[11] < ESCALATE_P[category]
     escalated_at = np.where(
         escalate, first_response + ((0.2 + 3.8 * u[12]) * HOUR).astype(np.int64), NEVER
@@ -146,6 +171,9 @@ def inquiry_timelines(days: np.ndarray, seed: int, scale: float) -> pd.DataFrame
                 **{f"z_inc{i}": z[2 + i] for i in range(5)},
             }
         )
+        .assign(_asked=(day < QA_FIRST[topic]) | (ask < QA_KEEP))
+        .query("_asked")
+        .drop(columns="_asked")
         .sort_values("received", kind="stable")
         .reset_index(drop=True)
     )
@@ -331,7 +359,67 @@ def materialize_trainings(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# --- training attendance ---------------------------------------------------------------------
+NEVER_ATTEND = 0.45  # share of firms that no outreach session reaches
+HOME_PULL = 5.0  # a firm of the training's district is this much more likely to attend
+
+
+def attendance(sessions: pd.DataFrame, reg: Register, seed: int) -> pd.DataFrame:
+    """The firms at each session: `enterprises_trained` distinct firms registered before it.
+
+    Deterministic per session (its own generator, seeded by the training id), so any period
+    or tick that includes a session produces the same rows. A session larger than the firms
+    registered before it gets all of them (only at tiny scales).
+
+    Args:
+        sessions: the `trainings` frame (training_id, district_code, start, enterprises_trained).
+        reg: the enterprise register of the same seed and scale.
+        seed: generator seed.
+
+    Returns:
+        Columns training_id, enterprise_uscc, district_code, start (wall seconds).
+    """
+    reach = unit_rng(seed, "trainings", 9_000_000).random(reg.size) >= NEVER_ATTEND
+    base = np.sqrt(reg.weight) * np.where(reach, 1.0, 1e-9)
+    parts = []
+    for row in sessions[sessions["enterprises_trained"] > 0].itertuples(index=False):
+        rng = unit_rng(seed, "trainings", 10_000_000 + zlib.crc32(str(row.training_id).encode()))
+        firms = np.flatnonzero(reg.registered < int(row.start))
+        home = DISTRICTS.index(str(row.district_code))
+        w = base[firms] * np.where(reg.district[firms] == home, HOME_PULL, 1.0)
+        k = min(int(row.enterprises_trained), firms.size)
+        chosen = np.sort(rng.choice(firms, size=k, replace=False, p=w / w.sum()))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "training_id": row.training_id,
+                    "enterprise_uscc": reg.uscc[chosen],
+                    "district_code": row.district_code,
+                    "start": int(row.start),
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=["training_id", "enterprise_uscc", "district_code", "start"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def materialize_attendance(frame: pd.DataFrame) -> pd.DataFrame:
+    """The training_attendance feed (contract columns as strings; signed in at the start)."""
+    return pd.DataFrame(
+        {
+            "training_id": frame["training_id"].to_numpy(dtype=object),
+            "enterprise_uscc": frame["enterprise_uscc"].to_numpy(dtype=object),
+            "district_code": frame["district_code"].to_numpy(dtype=object),
+            "attended_at": fmt_ts(frame["start"].to_numpy(dtype=np.int64)),
+        },
+        dtype=object,
+    )
+
+
 __all__ = [
+    "attendance",
+    "materialize_attendance",
     "inquiry_timelines",
     "materialize_inquiries",
     "materialize_trainings",

@@ -34,7 +34,9 @@ from dashboard.gen_enterprises import register
 from dashboard.gen_incidents import incident_timelines, materialize_incidents, port_effects
 from dashboard.gen_queues import materialize_queues, observations
 from dashboard.gen_service import (
+    attendance,
     inquiry_timelines,
+    materialize_attendance,
     materialize_inquiries,
     materialize_trainings,
     trainings,
@@ -51,6 +53,7 @@ ROWS_PER_DAY = {
     "inquiries": 250.0,
     "trainings": 0.3,
     "enterprises": 5.0,
+    "training_attendance": 60.0,
 }
 
 
@@ -101,6 +104,19 @@ def _trainings(start_s: int, end_s: int, now_s: int, seed: int, scale: float) ->
     return materialize_trainings(frame[(t >= start_s) & (t < end_s) & (t <= now_s)])
 
 
+def _attendance(start_s: int, end_s: int, now_s: int, seed: int, scale: float) -> pd.DataFrame:
+    months = np.arange(
+        np.datetime64(start_s, "s").astype("datetime64[M]").astype(np.int64),
+        np.datetime64(end_s - 1, "s").astype("datetime64[M]").astype(np.int64) + 1,
+    )
+    frame = trainings(months, seed)
+    if frame.empty:
+        return pd.DataFrame(columns=FEEDS["training_attendance"].columns)
+    t = frame["start"].to_numpy(dtype=np.int64)
+    sessions = frame[(t >= start_s) & (t < end_s) & (t <= now_s)]
+    return materialize_attendance(attendance(sessions, register(seed, scale), seed))
+
+
 def _enterprises(start_s: int, end_s: int, now_s: int, seed: int, scale: float) -> pd.DataFrame:
     return register(seed, scale).frame(until_s=min(end_s, now_s + 1))
 
@@ -112,6 +128,7 @@ GENERATORS: dict[str, Callable[[int, int, int, int, float], pd.DataFrame]] = {
     "inquiries": _inquiries,
     "trainings": _trainings,
     "enterprises": _enterprises,
+    "training_attendance": _attendance,
 }
 
 

@@ -335,12 +335,12 @@ def _load_chunk(
     conn: Connection, feed: Feed, chunk: Chunk, checked: Checked, result: BatchResult
 ) -> None:
     result.rows_read += len(chunk.frame) + len(chunk.broken)
+    good, refused = _unknown_references(conn, feed, checked.good)
     bad = [
-        (int(chunk.line_no[i]), str(checked.bad_reasons[i]), chunk.raw_row(i))
-        for i in checked.bad_index
+        (int(chunk.line_no[i]), str(reason), chunk.raw_row(i))
+        for i, reason in [*checked.bad_reasons.items(), *refused.items()]
     ]
     _quarantine(conn, feed, result, bad + chunk.broken)
-    good = checked.good
     if good.empty:
         return
     good["row_hash"] = row_hashes(good, feed.columns)
@@ -372,6 +372,54 @@ def _load_chunk(
     _watermarks(conn, feed, good, is_new, result)
 
 
+def _unknown_references(
+    conn: Connection, feed: Feed, good: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Split off valid rows naming a record of another feed that is not stored yet.
+
+    A field with `references` must name a stored record of that feed; when both feeds have
+    the same district field (attendance and trainings: `district_code`), the record must
+    also be held by the row's district.
+
+    Returns:
+        The rows that pass, and the reasons of the others (index -> text).
+    """
+    refs = [f for f in feed.fields if f.references]
+    reasons = pd.Series("", index=good.index, dtype=object)
+    if not refs or good.empty:
+        return good, reasons[reasons != ""]
+    for field in refs:
+        other = get_feed(str(field.references))
+        key, owner_col = other.key[0], other.district_field
+        same = owner_col == feed.district_field
+        names = good[[field.name]].drop_duplicates().rename(columns={field.name: key})
+        cols = [key, owner_col] if same else [key]
+        stored = _stored(conn, schema.FACT_TABLES[other.name], other.key, names, cols)
+        value = good[field.name].astype(str)
+        missing = ~value.isin(set(stored[key]))
+        text = pd.Series(
+            f"{field.name} " + value + f" is not a known {other.name} record; send the "
+            f"{other.name} feed first",
+            index=good.index,
+        )
+        reasons = reasons.where(~missing, reasons + "; " + text)
+        if same:
+            held = value.map(dict(zip(stored[key], stored[owner_col], strict=True)))
+            elsewhere = ~missing & (held != good[feed.district_field])
+            text = (
+                f"{field.name} "
+                + value
+                + " is held by district "
+                + held.fillna("")
+                + f", not {feed.district_field} "
+                + good[feed.district_field].astype(str)
+            )
+            reasons = reasons.where(~elsewhere, reasons + "; " + text)
+    reasons = reasons.str.removeprefix("; ")
+    ok = reasons == ""
+    return good[ok].copy(), reasons[~ok]
+
+
 def _collapse_repeats(good: pd.DataFrame, feed: Feed, result: BatchResult) -> pd.DataFrame:
     """Keep the last occurrence of each key in the chunk; count the earlier ones.
 
@@ -401,8 +449,11 @@ def _stored(
     parts: list[pd.DataFrame] = [pd.DataFrame(columns=columns)]
     if keys.empty:
         return rollups.typed_from_db(table, parts[0])
-    if len(key) > 1:
-        time_col = next(k for k in key if table.c[k].type.python_type is datetime)
+    time_col = next((k for k in key if table.c[k].type.python_type is datetime), None)
+    if len(key) > 1 and time_col is None:  # (training, firm): by the first column's IN list
+        found = _stored(conn, table, key[:1], keys[[key[0]]].drop_duplicates(), columns)
+        return found.merge(keys[list(key)].drop_duplicates(), on=list(key), how="inner")
+    if len(key) > 1 and time_col is not None:
         low, high = keys[time_col].min(), keys[time_col].max()
         query = select(*[table.c[c] for c in columns]).where(
             table.c[time_col].between(_py(low), _py(high))

@@ -129,13 +129,45 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "declarations returned for amendment or rejected.",
     ),
     "svc.caveat": (
-        "注意：参训与未参训企业的差异只是相关，不能证明培训的效果（参训企业本身可能不同）。"
-        "现有数据契约只有每次培训的企业数量、没有具体企业名单，因此尚不能逐企业比较参训与未参训企业的退单率、咨询率和跨关区申报使用率。",
+        "注意：参训与未参训企业的差异只是相关，不能证明培训的效果（参训的往往是业务量大的企业，"
+        "它们本身就可能不同）。",
         "Caveat: differences between trained and untrained enterprises are association, "
-        "not proof that training works (the enterprises that attend may differ anyway). "
-        "The data contract carries only how many enterprises each session trained, not "
-        "which, so trained and untrained enterprises cannot yet be compared one by one on "
-        "returned declarations, inquiry rate or cross-district declaration.",
+        "not proof that training works (the enterprises that attend, often the larger ones, "
+        "may differ anyway).",
+    ),
+    "svc.outcomes.title": (
+        "参训与未参训企业的申报和咨询情况",
+        "Trained against untrained enterprises on outcomes",
+    ),
+    "svc.outcomes.trained": ("参训企业", "Trained"),
+    "svc.outcomes.untrained": ("未参训企业", "Untrained"),
+    "svc.outcomes.returned_share": ("退单率", "Declarations returned"),
+    "svc.outcomes.cross_share": ("跨关区申报占比", "Cross-district declarations"),
+    "svc.outcomes.inquiries_per_1000": ("每千票报关单咨询量", "Inquiries per 1,000 declarations"),
+    "svc.outcomes.hover": (
+        "报关单 {declared} 票，退单 {returned}，跨关区 {cross}，咨询 {inquiries} 件",
+        "{declared} declarations, {returned} returned, {cross} cross-district, "
+        "{inquiries} inquiries",
+    ),
+    "svc.outcomes.firms": ("（{n} 家）", " ({n} firms)"),
+    "svc.outcomes.note": (
+        "参训：企业在某月开始之前参加过任一培训（任何关区，以企业参训记录的签到时间为准），"
+        "其该月的报关单和咨询计入参训组；其余写明企业的报关单和咨询计入未参训组。"
+        "按所选时段覆盖的自然月统计；报关单按申报关区、咨询按受理关区归属；渠道筛选不适用。"
+        "退单率 = 退回修改或不受理的报关单占比；"
+        "被隔离的数据行未入库、无可信的企业代码，不计入。跨关区 = 申报关区与口岸所属关区不同。",
+        "Trained: the enterprise attended a training (any district; the sign-in time of its "
+        "attendance record) before the month began; its declarations and inquiries of that "
+        "month count as trained, those of every other named enterprise as untrained. Over "
+        "the calendar months the period covers; declarations by declaring district, "
+        "inquiries by the district asked; the channel filter does not apply. Returned = "
+        "returned for amendment or rejected; quarantined rows are never loaded and name no "
+        "trusted enterprise, so they are not counted. Cross-district = declared at a district "
+        "other than the port's.",
+    ),
+    "svc.invalid": (
+        "网址中的以下筛选值无效，已改用默认值：{fields}",
+        "These filter values in the URL were not valid and were reset: {fields}",
     ),
     "svc.esc.title": ("升级为应急事件的咨询", "Inquiries escalated to incidents"),
     "svc.esc.note": (

@@ -263,12 +263,18 @@ DELTA_BUILDERS: dict[str, list[Callable[[pd.DataFrame], Deltas]]] = {
         rollups_districts.pattern_deltas,
         rollups_trade.trade_deltas,
         rollups_service.enterprise_deltas,
+        rollups_service.firm_declaration_deltas,
     ],
     "queue_observations": [_queue_deltas, rollups_districts.queue_month_deltas],
     "incidents": [_incident_deltas],
-    "inquiries": [_inquiry_deltas, rollups_service.inquiry_deltas],
+    "inquiries": [
+        _inquiry_deltas,
+        rollups_service.inquiry_deltas,
+        rollups_service.firm_inquiry_deltas,
+    ],
     "trainings": [_training_deltas],
     "enterprises": [],
+    "training_attendance": [],
 }
 FEED_ROLLUPS: dict[str, list[Table]] = {
     "declarations": [
@@ -286,6 +292,8 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
         schema.rollup_trade_od_hist,
         schema.rollup_trade_mix,
         schema.rollup_enterprise_yearly,
+        schema.rollup_service_firm_decl_monthly,
+        schema.rollup_service_decl_firms_monthly,
     ],
     "queue_observations": [schema.rollup_queue_hourly, schema.rollup_queue_monthly],
     "incidents": [schema.rollup_incident_daily],
@@ -296,9 +304,12 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
         schema.rollup_service_unit_monthly,
         schema.rollup_service_topic_monthly,
         schema.rollup_service_hist_monthly,
+        schema.rollup_service_firm_inq_monthly,
+        schema.rollup_service_inq_firms_monthly,
     ],
     "trainings": [schema.rollup_training_monthly],
     "enterprises": [],
+    "training_attendance": [],
 }
 
 

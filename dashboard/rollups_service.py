@@ -7,8 +7,9 @@ within the channel's working-day commitment), monthly counts by first-contact un
 inquiries and published answers by topic, and monthly histograms of response and
 resolution hours; the weekly, topic and histogram tables also get region-wide rows under
 district `schema.SERVICE_REGION` ("*"). Declarations: counts per enterprise, declaring
-district and year. All are sums, so they equal the same aggregate over the raw rows after
-any sequence of batches.
+district and year. Declarations and inquiries naming an enterprise: outcomes per firm, month
+and district, and the same summed over firms (trained against untrained). All are sums, so
+they equal the same aggregate over the raw rows after any sequence of batches.
 """
 
 from __future__ import annotations
@@ -136,3 +137,47 @@ def enterprise_deltas(rows: pd.DataFrame) -> Deltas:
             frame, ["year", "declare_district", "enterprise_uscc"]
         )
     }
+
+
+def _outcomes(frame: pd.DataFrame, per_firm: Table, all_firms: Table) -> Deltas:
+    """Per-firm monthly outcome counts and their sums over firms (rows naming a firm only)."""
+    frame = frame[(frame["enterprise_uscc"] != "") & frame["month"].notna()]
+    return {
+        per_firm: _sum(frame, ["enterprise_uscc", "month", "district_code"]),
+        all_firms: _sum(frame.drop(columns=["enterprise_uscc"]), ["month", "district_code"]),
+    }
+
+
+def firm_declaration_deltas(rows: pd.DataFrame) -> Deltas:
+    """Declarations, returned/rejected and cross-district ones per firm, month and the
+    declaring district."""
+    frame = pd.DataFrame(
+        {
+            "enterprise_uscc": rows["enterprise_uscc"].fillna(""),
+            "month": pd.to_datetime(rows["ts_declared"]).dt.to_period("M").dt.start_time,
+            "district_code": rows["declare_district"].fillna(""),
+            "declared_n": 1.0,
+            "returned_n": rows["status"].isin(RETURNED_STATUSES).astype(float),
+            "cross_n": rows["cross_district"].fillna(False).astype(bool).astype(float),
+        },
+        index=rows.index,
+    )
+    return _outcomes(
+        frame, schema.rollup_service_firm_decl_monthly, schema.rollup_service_decl_firms_monthly
+    )
+
+
+def firm_inquiry_deltas(rows: pd.DataFrame) -> Deltas:
+    """Inquiries per firm, month received and the district asked."""
+    frame = pd.DataFrame(
+        {
+            "enterprise_uscc": rows["enterprise_uscc"].fillna(""),
+            "month": pd.to_datetime(rows["received_at"]).dt.to_period("M").dt.start_time,
+            "district_code": rows["district_code"].fillna(""),
+            "inquiries_n": 1.0,
+        },
+        index=rows.index,
+    )
+    return _outcomes(
+        frame, schema.rollup_service_firm_inq_monthly, schema.rollup_service_inq_firms_monthly
+    )

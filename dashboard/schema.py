@@ -309,6 +309,23 @@ enterprises = Table(
     *_loaded(),
 )
 
+# One row per enterprise at a training (the contract's `training_attendance` feed); the
+# Enterprise Service page reads each firm's first attendance (the index covers it).
+training_attendance = Table(
+    "training_attendance",
+    metadata,
+    _code("training_id", 40, primary_key=True),
+    _code("enterprise_uscc", 18, primary_key=True),
+    _code("district_code", 4),
+    Column("attended_at", Timestamp, nullable=False),
+    *_loaded(),
+)
+Index(
+    "ix_training_attendance_firm",
+    training_attendance.c.enterprise_uscc,
+    training_attendance.c.attended_at,
+)
+
 FACT_TABLES: dict[str, Table] = {
     "declarations": declarations,
     "queue_observations": queue_observations,
@@ -316,6 +333,7 @@ FACT_TABLES: dict[str, Table] = {
     "inquiries": inquiries,
     "trainings": trainings,
     "enterprises": enterprises,
+    "training_attendance": training_attendance,
 }
 
 # --- ingest bookkeeping -------------------------------------------------------------------
@@ -758,4 +776,39 @@ rollup_enterprise_yearly = _clustered(
     Column("year", Date, primary_key=True),
     ("declare_district", "enterprise_uscc"),
     {"declared_n": Integer, "returned_n": Integer, "cross_n": Integer},
+)
+# Trained against untrained enterprises on outcomes: per firm, month and district (the
+# declaring district for declarations, the district asked for inquiries), keyed firm first so
+# that the trained firms' months are read as one range each; only rows naming a firm. One
+# table per feed (a rebuild of one feed must not wipe the other's counts), and each with its
+# sum over all firms per month and district (the untrained figures are those sums minus the
+# trained firms', a few rows a month instead of every firm's).
+DECL_OUTCOMES = ("declared_n", "returned_n", "cross_n")
+
+
+def _per_firm(name: str, measures: tuple[str, ...]) -> Table:
+    return Table(
+        name,
+        metadata,
+        _code("enterprise_uscc", 18, primary_key=True),
+        Column("month", Date, primary_key=True),
+        _code("district_code", 4, primary_key=True),
+        *(Column(m, Integer, nullable=False, default=0) for m in measures),
+        sqlite_with_rowid=False,
+    )
+
+
+rollup_service_firm_decl_monthly = _per_firm("rollup_service_firm_decl_monthly", DECL_OUTCOMES)
+rollup_service_firm_inq_monthly = _per_firm("rollup_service_firm_inq_monthly", ("inquiries_n",))
+rollup_service_decl_firms_monthly = _clustered(
+    "rollup_service_decl_firms_monthly",
+    Column("month", Date, primary_key=True),
+    ("district_code",),
+    dict.fromkeys(DECL_OUTCOMES, Integer),
+)
+rollup_service_inq_firms_monthly = _clustered(
+    "rollup_service_inq_firms_monthly",
+    Column("month", Date, primary_key=True),
+    ("district_code",),
+    {"inquiries_n": Integer},
 )

@@ -14,6 +14,13 @@ Definitions (also stated on the page):
   channel, over all history) against the `REPEAT_MONTHS` months after it (that month
   itself excluded). When the data start or end sooner, the months that exist are used;
   with none the rate is unknown.
+- Trained against untrained enterprises: a firm counts as trained for a month's declarations
+  and inquiries when it attended a training (any district, any type with enterprises) before
+  that month began, from the `training_attendance` feed; untrained is every other firm named
+  on a declaration or inquiry. Over the period's months: share of declarations returned or
+  rejected (quarantined rows never reach the database and name no trusted firm, so they are
+  not counted), share declared in a district other than the port's (cross-district), and
+  inquiries per 1,000 declarations. An association, not proof that training caused it.
 - Training coverage: enterprises trained (sum of the sessions' `enterprises_trained`; an
   enterprise trained twice counts twice) against the enterprises that declared at the
   district in the calendar year the period ends in (one year of the per-enterprise rollup,
@@ -25,7 +32,8 @@ caller's scope, so users with different districts never share an entry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -70,6 +78,60 @@ class Period:
         """The calendar year the period ends in, as 1 January dates `[that year, the next)`."""
         year = (self.end - timedelta(days=1)).year
         return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+# --- the URL ------------------------------------------------------------------------------
+ALL = "all"
+CHANNELS = ("HOTLINE_12360", "ONLINE_SERVICE_HALL", "E_CONTACT", "PORTAL", "ON_SITE")
+URL_FIELDS = ("district", "channel", "weeks")  # query keys, also the field names refused
+
+
+@dataclass(frozen=True)
+class View:
+    """The page's filters: district code or ALL, channel code or ALL, period weeks."""
+
+    district: str = ALL
+    channel: str = ALL
+    weeks: int = DEFAULT_WEEKS
+
+    def query_string(self) -> str:
+        """ "?district=..&channel=..&weeks=.." with the defaults left out ("" when all are)."""
+        parts = [
+            f"{k}={v}"
+            for k, v in zip(URL_FIELDS, (self.district, self.channel, self.weeks), strict=True)
+            if v != getattr(View(), k)
+        ]
+        return "?" + "&".join(parts) if parts else ""
+
+
+def from_url(query: dict[str, object], districts: Iterable[str]) -> tuple[View, list[str]]:
+    """The view a bookmarked URL asks for; a bad value falls back to its default.
+
+    Args:
+        query: the URL's query parameters (strings).
+        districts: the districts the user may see.
+
+    Returns:
+        The view and the names of the fields refused (a district outside `districts`, an
+        unknown channel, weeks not in `PERIOD_WEEKS`), empty when all were good.
+    """
+    view, refused = View(), []
+    district = query.get("district", ALL)
+    if district == ALL or district in set(districts):
+        view = replace(view, district=str(district))
+    else:
+        refused.append("district")
+    channel = query.get("channel", ALL)
+    if channel == ALL or channel in CHANNELS:
+        view = replace(view, channel=str(channel))
+    else:
+        refused.append("channel")
+    weeks = str(query.get("weeks", DEFAULT_WEEKS))
+    if weeks.isdigit() and int(weeks) in PERIOD_WEEKS:
+        view = replace(view, weeks=int(weeks))
+    else:
+        refused.append("weeks")
+    return view, refused
 
 
 def narrow(scope: Scope, district: str | None) -> Scope:
@@ -345,6 +407,43 @@ def coverage_table(trained: pd.DataFrame, declaring: pd.DataFrame) -> pd.DataFra
     out["returned_share"] = share(out["returned_n"], out["declared_n"])
     out["cross_share"] = share(out["cross_n"], out["declared_n"])
     return out.sort_values("district_code").reset_index(drop=True)
+
+
+@cache.memoize()
+def _outcomes(engine: Engine, version: str, p: Period, scope: Scope) -> pd.DataFrame:
+    start, end = p.months
+    return outcome_table(q.outcomes(engine, start, end, scope))
+
+
+def outcomes(engine: Engine, p: Period, scope: Scope) -> pd.DataFrame:
+    """Trained against untrained firms on outcomes over the period's months (cached)."""
+    return _outcomes(engine, _version(engine), p, scope)
+
+
+OUTCOME_RATES = ("returned_share", "cross_share", "inquiries_per_1000")
+
+
+def outcome_table(sums: pd.DataFrame) -> pd.DataFrame:
+    """Trained and untrained rows from the all-firm and trained-firm sums.
+
+    Args:
+        sums: rows "all" and "trained" with declared_n, returned_n, cross_n, inquiries_n,
+            firms_n (see `dashboard.queries.service.outcomes`).
+
+    Returns:
+        Rows "trained", "untrained" (= all - trained): the counts, returned_share,
+        cross_share and inquiries_per_1000 (NaN where there are no declarations).
+    """
+    counts = ["declared_n", "returned_n", "cross_n", "inquiries_n"]
+    by = sums.set_index("group")
+    trained = by.loc["trained", counts].astype(float)
+    untrained = by.loc["all", counts].astype(float) - trained
+    out = pd.DataFrame([trained, untrained], index=["trained", "untrained"])
+    out["firms_n"] = [by.loc["trained", "firms_n"], np.nan]
+    out["returned_share"] = share(out["returned_n"], out["declared_n"])
+    out["cross_share"] = share(out["cross_n"], out["declared_n"])
+    out["inquiries_per_1000"] = share(out["inquiries_n"], out["declared_n"]) * 1000
+    return out.rename_axis("group").reset_index()
 
 
 @cache.memoize()

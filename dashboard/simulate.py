@@ -34,7 +34,9 @@ from dashboard.gen_enterprises import register
 from dashboard.gen_incidents import incident_timelines, materialize_incidents, port_effects
 from dashboard.gen_queues import SLOT, materialize_queues, observations
 from dashboard.gen_service import (
+    attendance,
     inquiry_timelines,
+    materialize_attendance,
     materialize_inquiries,
     materialize_trainings,
     trainings,
@@ -174,6 +176,8 @@ def tick(engine: Engine, now: datetime, state: SimState | None = None) -> SimSta
         "queue_observations": _queue_rows(last, now_s, seed, scale, state.fresh),
         "trainings": _training_rows(last, now_s, seed),
         "enterprises": register(seed, scale).frame(until_s=now_s + 1, since_s=last),
+        # after trainings and the register: its rows name both
+        "training_attendance": _attendance_rows(last, now_s, seed, scale),
     }
     for feed, frame in sends.items():
         if len(frame):
@@ -235,7 +239,7 @@ def _queue_rows(last: int, now_s: int, seed: int, scale: float, first: bool) -> 
     return materialize_queues(obs) if len(obs) else pd.DataFrame()
 
 
-def _training_rows(last: int, now_s: int, seed: int) -> pd.DataFrame:
+def _new_sessions(last: int, now_s: int, seed: int) -> pd.DataFrame:
     months = np.unique(
         np.array([last, now_s], dtype="datetime64[s]").astype("datetime64[M]").astype(np.int64)
     )
@@ -243,7 +247,19 @@ def _training_rows(last: int, now_s: int, seed: int) -> pd.DataFrame:
     if frame.empty:
         return frame
     t = frame["start"].to_numpy(dtype=np.int64)
-    return materialize_trainings(frame[(t >= last) & (t <= now_s)])
+    return frame[(t >= last) & (t <= now_s)]
+
+
+def _training_rows(last: int, now_s: int, seed: int) -> pd.DataFrame:
+    frame = _new_sessions(last, now_s, seed)
+    return materialize_trainings(frame) if len(frame) else frame
+
+
+def _attendance_rows(last: int, now_s: int, seed: int, scale: float) -> pd.DataFrame:
+    frame = _new_sessions(last, now_s, seed)
+    if frame.empty:
+        return frame
+    return materialize_attendance(attendance(frame, register(seed, scale), seed))
 
 
 def _send(engine: Engine, feed: str, frame: pd.DataFrame, now: datetime) -> BatchResult:

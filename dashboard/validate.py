@@ -378,6 +378,7 @@ CROSS_CHECKS = {
     "inquiries": _inquiry_rules,
     "trainings": _training_rules,
     "enterprises": _no_rules,
+    "training_attendance": _no_rules,  # its references are checked on load (dashboard.ingest)
 }
 
 
@@ -412,4 +413,5 @@ DERIVE = {
     "inquiries": _derive_nothing,
     "trainings": _derive_nothing,
     "enterprises": _derive_nothing,
+    "training_attendance": _derive_nothing,
 }

@@ -109,6 +109,9 @@ class Service:
     COVERAGE = "svc-coverage-graph"
     ESCALATIONS = "svc-escalations-graph"
     ESC_GRID = "svc-escalations-grid"
+    OUTCOMES = "svc-outcomes-graph"
+    URL_SYNC = "svc-url-sync-store"
+    NOTICE = "svc-notice-div"
 
 
 class Districts:

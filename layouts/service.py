@@ -1,10 +1,12 @@
 """Enterprise Service (/service), for service managers.
 
 Filters (district within the user's scope, channel, period in weeks) come from the URL
-query string, so a view can be bookmarked; every figure is filled by
-`callbacks.service`. Five sections: inquiry volume, first consulting responsibility and
-response times against the service commitments, published Q&A and repeat questions,
-training coverage (with the association-not-proof caveat), escalations to incidents.
+query string (`dashboard.service.from_url`; refused values are named on the page) and the
+URL follows every change (`assets/service.js`, history.replaceState), so a view can be
+bookmarked and reloaded; every figure is filled by `callbacks.service`. Six sections:
+inquiry volume, first consulting responsibility and response times against the service
+commitments, published Q&A and repeat questions, training coverage, trained against
+untrained enterprises (with the association-not-proof caveat), escalations to incidents.
 """
 
 from __future__ import annotations
@@ -14,35 +16,26 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import service
 from dashboard.figures.service import names, pct
 from dashboard.i18n import district_names, t
-from dashboard.service import DEFAULT_WEEKS, ESCALATION_ROWS, PERIOD_WEEKS, REPEAT_MONTHS
+from dashboard.service import ESCALATION_ROWS, PERIOD_WEEKS, REPEAT_MONTHS
 from dashboard.workdays import COVERED_YEARS
 from layouts import ids
 from layouts.components import current_lang, grid, page_header, section, user_scope
 
 S = ids.Service
-ALL = "all"
-CHANNELS = ("HOTLINE_12360", "ONLINE_SERVICE_HALL", "E_CONTACT", "PORTAL", "ON_SITE")
+ALL = service.ALL
+CHANNELS = service.CHANNELS
 VOLUME_DIMS = ("channel", "category", "topic", "district_code")
 FC_DIMS = ("district_code", "channel", "topic")
 _CONFIG = {"displayModeBar": False, "responsive": True}
 
 
-def initial(query: dict[str, Any], scope: tuple[str, ...] | None) -> tuple[str, str, int]:
-    """District, channel and weeks from the query string; unknown values fall back."""
-    district = query.get("district", ALL)
+def initial(query: dict[str, Any], scope: tuple[str, ...] | None) -> tuple[service.View, list[str]]:
+    """The view the query string asks for and the fields refused (they fall back)."""
     visible = scope if scope is not None else tuple(district_names("zh"))
-    if district not in visible:
-        district = ALL
-    channel = query.get("channel", ALL)
-    if channel not in CHANNELS:
-        channel = ALL
-    try:
-        weeks = int(query.get("weeks", DEFAULT_WEEKS))
-    except (TypeError, ValueError):
-        weeks = DEFAULT_WEEKS
-    return district, channel, weeks if weeks in PERIOD_WEEKS else DEFAULT_WEEKS
+    return service.from_url(query, visible)
 
 
 KPI_FORMATS = (
@@ -156,12 +149,15 @@ def _escalation_grid(lang: str) -> Any:
 def layout(**query: Any) -> html.Div:
     """The page body in the request's language, filters from the query string."""
     lang = current_lang()
-    district, channel, weeks = initial(query, user_scope())
+    view, refused = initial(query, user_scope())
+    notice = t("svc.invalid", lang, fields=", ".join(refused)) if refused else ""
     return html.Div(
         className="service-page",
         children=[
+            dcc.Store(id=S.URL_SYNC),
             page_header(t("page.service.name", lang), t("svc.subtitle", lang)),
-            _filters(lang, district, channel, weeks),
+            _filters(lang, view.district, view.channel, view.weeks),
+            html.Div(notice, id=S.NOTICE, className="small text-warning-emphasis mb-2"),
             html.Div(id=S.KPIS, className="svc-kpis mb-3"),
             section(
                 t("svc.volume.title", lang),
@@ -217,7 +213,6 @@ def layout(**query: Any) -> html.Div:
             ),
             section(
                 t("svc.training.title", lang),
-                dbc.Alert(t("svc.caveat", lang), color="warning", className="small svc-caveat"),
                 dbc.Row(
                     [
                         dbc.Col(_graph(S.TRAINING), lg=7),
@@ -231,6 +226,12 @@ def layout(**query: Any) -> html.Div:
                     ]
                 ),
                 note=t("svc.coverage.note", lang),
+            ),
+            section(
+                t("svc.outcomes.title", lang),
+                dbc.Alert(t("svc.caveat", lang), color="warning", className="small svc-caveat"),
+                _graph(S.OUTCOMES),
+                note=t("svc.outcomes.note", lang),
             ),
             section(
                 t("svc.esc.title", lang),

@@ -402,6 +402,84 @@ def coverage_figure(table: pd.DataFrame, lang: str) -> Figure:
     )
 
 
+def outcome_figure(table: pd.DataFrame, lang: str) -> Figure:
+    """Trained against untrained firms: one small bar panel per rate (`OUTCOME_RATES`)."""
+    rates = ("returned_share", "cross_share", "inquiries_per_1000")
+    if table.empty or float(table["declared_n"].sum()) == 0:
+        return _empty(lang)
+    rows = table.set_index("group")
+    groups = [("trained", "#3182bd"), ("untrained", "#bdbdbd")]
+    data, layout = (
+        [],
+        base_layout(
+            barmode="group",
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.18},
+            margin={"l": 48, "r": 16, "t": 48, "b": 40},
+            height=300,
+            annotations=[],
+        ),
+    )
+    width = 1 / len(rates)
+    for i, rate in enumerate(rates):
+        axis = "" if i == 0 else str(i + 1)
+        is_share = rate.endswith("share")
+        for group, color in groups:
+            r = rows.loc[group]
+            value = float(r[rate])
+            firms = r["firms_n"]
+            name = t(f"svc.outcomes.{group}", lang) + (
+                t("svc.outcomes.firms", lang, n=f"{int(firms):,}") if firms == firms else ""
+            )
+            data.append(
+                {
+                    "type": "bar",
+                    "name": name,
+                    "legendgroup": group,
+                    "showlegend": i == 0,
+                    "x": [t(f"svc.outcomes.{group}", lang)],
+                    "y": [None if math.isnan(value) else round(value, 4)],
+                    "text": [pct(value) if is_share else f"{value:.1f}"],
+                    "textposition": "outside",
+                    "cliponaxis": False,
+                    "hovertext": [
+                        t(
+                            "svc.outcomes.hover",
+                            lang,
+                            declared=f"{int(r['declared_n']):,}",
+                            returned=f"{int(r['returned_n']):,}",
+                            cross=f"{int(r['cross_n']):,}",
+                            inquiries=f"{int(r['inquiries_n']):,}",
+                        )
+                    ],
+                    "hoverinfo": "text",
+                    "marker": {"color": color},
+                    "xaxis": f"x{axis}",
+                    "yaxis": f"y{axis}",
+                }
+            )
+        lo, hi = i * width + 0.04, (i + 1) * width - 0.04
+        layout[f"xaxis{axis}"] = {"domain": [lo, hi], "anchor": f"y{axis}", "showticklabels": False}
+        layout[f"yaxis{axis}"] = {
+            "anchor": f"x{axis}",
+            "rangemode": "tozero",
+            **({"tickformat": ".0%"} if is_share else {}),
+        }
+        layout["annotations"].append(
+            {
+                "text": t(f"svc.outcomes.{rate}", lang),
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": (lo + hi) / 2,
+                "y": 1.12,
+                "xanchor": "center",
+                "font": {"size": 12},
+            }
+        )
+    return _fig(data=data, layout=layout)
+
+
 def escalation_weekly(weekly: pd.DataFrame, lang: str) -> Figure:
     """Escalated inquiries per week, stacked by district."""
     if weekly.empty or weekly["escalated_n"].sum() == 0:

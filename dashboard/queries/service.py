@@ -2,7 +2,9 @@
 
 Charts read the service rollups (`rollup_service_weekly` and its district-channel sibling
 `rollup_service_weekly_channel`, `rollup_service_unit_monthly`, `rollup_service_topic_monthly`,
-`rollup_service_hist_monthly`, `rollup_training_monthly`, `rollup_enterprise_yearly`);
+`rollup_service_hist_monthly`, `rollup_training_monthly`, `rollup_enterprise_yearly`, and
+for trained against untrained firms the per-firm monthly outcome rollups joined to each
+firm's first `training_attendance` row);
 only the escalation list reads raw inquiry rows (newest first, LIMIT, on the received-time
 index). Every function takes the caller's `scope` and applies it in SQL (an unscoped caller
 reads the region-wide "*" rows where a table has them); `channel` narrows
@@ -17,7 +19,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, func, select, true
 
 from dashboard import schema
-from dashboard.queries import Bind, Scope, in_scope, read_frame
+from dashboard.queries import Bind, Scope, in_scope, read_frame, read_tuples
 
 W = schema.rollup_service_weekly
 WC = schema.rollup_service_weekly_channel
@@ -230,6 +232,60 @@ def declarants(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame
     cols = ["year", "declare_district", "enterprises_n", "declared_n", "returned_n", "cross_n"]
     frame = read_frame(bind, stmt, cols)
     frame["year"] = pd.to_datetime(frame["year"])
+    return frame
+
+
+def outcomes(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
+    """Outcomes of all firms and of trained firms over months `[start, end)`.
+
+    A firm counts as trained in a month when its first attended training (the earliest
+    `training_attendance.attended_at`, at any district) is before the month begins; its
+    declarations and inquiries of that month then count as trained. Districts: the
+    declaring district for declarations, the district asked for inquiries.
+
+    Returns:
+        One row per group ("all", "trained"): group, declared_n, returned_n, cross_n,
+        inquiries_n, firms_n (distinct trained firms declaring; NaN for "all").
+    """
+    a = schema.training_attendance
+    first = (
+        select(a.c.enterprise_uscc, func.min(a.c.attended_at).label("first_at"))
+        .group_by(a.c.enterprise_uscc)
+        .subquery()
+    )
+    d, i = schema.rollup_service_firm_decl_monthly, schema.rollup_service_firm_inq_monthly
+    dt, it = schema.rollup_service_decl_firms_monthly, schema.rollup_service_inq_firms_monthly
+    decl = (func.sum(d.c.declared_n), func.sum(d.c.returned_n), func.sum(d.c.cross_n))
+    trained_decl = (
+        select(*decl, func.count(func.distinct(d.c.enterprise_uscc)))
+        .select_from(d.join(first, d.c.enterprise_uscc == first.c.enterprise_uscc))
+        .where(d.c.month >= start, d.c.month < end, d.c.month > first.c.first_at)
+        .where(in_scope(d.c.district_code, scope))
+    )
+    trained_inq = (
+        select(func.sum(i.c.inquiries_n))
+        .select_from(i.join(first, i.c.enterprise_uscc == first.c.enterprise_uscc))
+        .where(i.c.month >= start, i.c.month < end, i.c.month > first.c.first_at)
+        .where(in_scope(i.c.district_code, scope))
+    )
+    all_decl = select(
+        func.sum(dt.c.declared_n), func.sum(dt.c.returned_n), func.sum(dt.c.cross_n)
+    ).where(dt.c.month >= start, dt.c.month < end, in_scope(dt.c.district_code, scope))
+    all_inq = select(func.sum(it.c.inquiries_n)).where(
+        it.c.month >= start, it.c.month < end, in_scope(it.c.district_code, scope)
+    )
+    cols = ["declared_n", "returned_n", "cross_n"]
+    rows = []
+    for group, dq, iq in (("all", all_decl, all_inq), ("trained", trained_decl, trained_inq)):
+        (dv,) = read_tuples(bind, dq)
+        (iv,) = read_tuples(bind, iq)
+        firms = dv[3] if len(dv) > 3 else None
+        rows.append({"group": group, **dict(zip(cols, dv[:3], strict=True)), "inquiries_n": iv[0]})
+        rows[-1]["firms_n"] = firms
+    frame = pd.DataFrame(rows, columns=["group", *cols, "inquiries_n", "firms_n"])
+    num = [*cols, "inquiries_n"]
+    frame[num] = frame[num].apply(pd.to_numeric).fillna(0.0)
+    frame["firms_n"] = pd.to_numeric(frame["firms_n"])
     return frame
 
 

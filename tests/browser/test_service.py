@@ -2,8 +2,10 @@
 
 Flow: a service manager opens /service; the headline numbers count the inquiries of the
 default 26 weeks; changing the channel (portal, then hotline) and the period to 13 weeks
-changes the numbers and the volume figure's traces; escalations link to /emergency with the
-incident id; every panel draws (no error figure) and the browser console stays clean.
+changes the numbers and the volume figure's traces, and the URL follows each change; a
+reload of that URL restores the view; escalations link to /emergency with the incident id;
+the trained-against-untrained panel draws its two groups; every panel draws (no error
+figure) and the browser console stays clean.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dashboard.i18n import beijing_now
 from dashboard.ingest import ingest_records
 from layouts import ids
 from tests.browser.helpers import add_tester, click, start_signed_in
+from tests.factories import declaration
+from tests.integration.test_service_outcomes import A, C, attended, firm, training
 from tests.integration.test_service_rollups import inquiry
 
 pytestmark = pytest.mark.browser
@@ -47,6 +51,22 @@ def _seed(engine: Engine, now: datetime) -> None:
         inquiry(5, received=monday - timedelta(weeks=20), district="0100"),
     ]
     ingest_records(engine, "inquiries", rows, name="svc", source="test", now=now)
+    _seed_training(engine, now, monday)
+
+
+def _seed_training(engine: Engine, now: datetime, monday: datetime) -> None:
+    """Firm A attended a training 20 weeks back, firm C never; both declared last week."""
+    firms = [A, C]
+    ingest_records(engine, "enterprises", [firm(u) for u in firms], name="e", source="t", now=now)
+    tid, at = "T-0200-000000-001", monday - timedelta(weeks=20)
+    ingest_records(engine, "trainings", [training(tid, at)], name="t", source="t", now=now)
+    rows = [attended(tid, A, at)]
+    ingest_records(engine, "training_attendance", rows, name="a", source="t", now=now)
+    decls = [declaration(i, declared=monday + timedelta(hours=i)) for i in range(1, 5)]
+    for row, uscc in zip(decls, [A, A, C, C], strict=True):
+        row["enterprise_uscc"] = uscc
+    decls[2]["status"] = "REJECTED"
+    ingest_records(engine, "declarations", decls, name="d", source="t", now=now)
 
 
 @pytest.fixture
@@ -73,6 +93,10 @@ def _trace_names(dash_duo: Any, graph_id: str) -> list[str]:
     return list(dash_duo.driver.execute_script(script, _sel(graph_id)) or [])
 
 
+def _search(dash_duo: Any) -> str:
+    return str(dash_duo.driver.execute_script("return window.location.search;"))
+
+
 def _choose(dash_duo: Any, dropdown_id: str, text: str) -> None:
     """Open a dropdown and pick the option showing `text` (clicked by script: the open
     list can sit under the dropdown's own search box)."""
@@ -90,11 +114,13 @@ def test_svc001_channel_and_period_change_the_figures(dash_duo: Any, service_app
     dash_duo.driver.get(dash_duo.server_url + "/service")
     dash_duo.wait_for_text_to_equal(".page-header h1", "企业服务")
     until(lambda: _kpi(dash_duo, "received") == "5", timeout=15)
+    assert _search(dash_duo) == ""
     assert _kpi(dash_duo, "escalated") == "1"
     until(lambda: sorted(_trace_names(dash_duo, SV.VOLUME)) == ["12360热线", "门户网站"], 10)
 
     _choose(dash_duo, SV.CHANNEL, "门户网站")
     until(lambda: _kpi(dash_duo, "received") == "1", timeout=10)
+    until(lambda: _search(dash_duo) == "?channel=PORTAL", timeout=5)
     until(lambda: _trace_names(dash_duo, SV.VOLUME) == ["门户网站"], timeout=10)
     assert _kpi(dash_duo, "published") == "1"
 
@@ -105,6 +131,16 @@ def test_svc001_channel_and_period_change_the_figures(dash_duo: Any, service_app
     until(lambda: _kpi(dash_duo, "received") == "3", timeout=10)  # 20 weeks back drops out
     until(lambda: len(_trace_names(dash_duo, SV.VOLUME)) == 1, timeout=10)
     assert dash_duo.find_element(_sel(SV.RANGE)).text != range_26
+    until(lambda: _search(dash_duo) == "?channel=HOTLINE_12360&weeks=13", timeout=5)
+    until(lambda: _trace_names(dash_duo, SV.OUTCOMES) == ["参训企业（1 家）", "未参训企业"] * 3, 10)
+
+    dash_duo.driver.refresh()  # the bookmarked view comes back
+    until(lambda: _kpi(dash_duo, "received") == "3", timeout=15)
+    assert _search(dash_duo) == "?channel=HOTLINE_12360&weeks=13"
+    assert "12360热线" in dash_duo.find_element(_sel(SV.CHANNEL)).text
+    checked = dash_duo.find_element(f"{_sel(SV.PERIOD)} input:checked")
+    assert checked.get_attribute("value") == "13"
+    until(lambda: len(_trace_names(dash_duo, SV.OUTCOMES)) == 6, timeout=10)
 
     link = dash_duo.find_element(f"{_sel(SV.ESC_GRID)} a")
     assert link.text == "INC-0200-20260101-E001"

@@ -424,3 +424,52 @@ def test_write_sample_writes_exactly_the_newest_rows(feed: str, tmp_path) -> Non
     assert len(checked.bad_index) == 0
     newest = checked.good[FEEDS[feed].time_field].max()
     assert newest > NOW - timedelta(hours=6)
+
+
+def test_topics_get_their_first_published_answer_at_different_times() -> None:
+    from dashboard.gen_service import QA_FIRST, TOPICS, inquiry_timelines
+
+    days = np.arange(
+        np.datetime64("2024-11-25", "D").astype(np.int64),
+        np.datetime64("2026-11-25", "D").astype(np.int64),
+    )
+    tl = inquiry_timelines(days, SEED, 0.5)
+    published = tl[tl["published"] < np.iinfo(np.int64).max]
+    first = published.groupby("topic")["published"].min() // 86_400
+    answered = first.index.to_numpy()
+    # never before the topic's own first date, and close after it (within two months)
+    assert (first.to_numpy() >= QA_FIRST[answered]).all()
+    assert (first.to_numpy() - QA_FIRST[answered] < 60).all()
+    months = pd.to_datetime(first.to_numpy(), unit="D").to_period("M")
+    assert len(set(months)) >= 5  # spread over the history, not all in month 1
+    assert months.min() > pd.Period("2024-12", "M")
+    # a quarter fewer questions on a topic once its answer is out (per day, same topic)
+    t = TOPICS.tolist().index("TARIFF_CLASSIFICATION")
+    rows = tl[tl["topic"] == t]
+    per_day = rows.groupby(rows["day"] >= QA_FIRST[t]).size() / [
+        (QA_FIRST[t] - days[0]),
+        (days[-1] + 1 - QA_FIRST[t]),
+    ]
+    assert 0.6 < per_day[True] / per_day[False] < 0.9
+
+
+def test_attendance_matches_each_sessions_count_with_registered_firms() -> None:
+    start, end = datetime(2025, 1, 1), datetime(2025, 7, 1)
+    sessions = generate_feed("trainings", start, end, seed=SEED, scale=SCALE, now=NOW)
+    att = generate_feed("training_attendance", start, end, seed=SEED, scale=SCALE, now=NOW)
+    assert list(att.columns) == FEEDS["training_attendance"].columns
+    assert len(validate(FEEDS["training_attendance"], att, NOW).bad_index) == 0
+    counts = sessions.set_index("training_id")["enterprises_trained"].astype(int)
+    got = att.groupby("training_id").size()
+    assert got.to_dict() == counts[counts > 0].to_dict()
+    assert not att.duplicated(["training_id", "enterprise_uscc"]).any()
+    firms = generate_feed("enterprises", start, end, seed=SEED, scale=SCALE, now=NOW)
+    registered = firms.set_index("enterprise_uscc")["registered_at"]
+    assert att["enterprise_uscc"].isin(registered.index).all()
+    assert (att["enterprise_uscc"].map(registered) < att["attended_at"]).all()  # same offset
+    held = sessions.set_index("training_id")["district_code"]
+    assert (att["training_id"].map(held) == att["district_code"]).all()
+    # repeat attendance: fewer distinct firms than attendances, and many firms never attend
+    assert att["enterprise_uscc"].nunique() < len(att)
+    again = generate_feed("training_attendance", start, end, seed=SEED, scale=SCALE, now=NOW)
+    pd.testing.assert_frame_equal(att, again)

@@ -243,13 +243,79 @@ def test_times_figure_labels_commitments() -> None:
 
 
 @pytest.mark.parametrize(
-    ("query", "expected"),
+    ("query", "expected", "refused"),
     [
-        ({}, ("all", "all", 26)),
-        ({"district": "0200", "channel": "PORTAL", "weeks": "52"}, ("0200", "PORTAL", 52)),
-        ({"district": "0100", "weeks": "7"}, ("all", "all", 26)),  # outside scope, bad weeks
-        ({"channel": "<script>", "weeks": "x"}, ("all", "all", 26)),
+        ({}, ("all", "all", 26), []),
+        ({"district": "0200", "channel": "PORTAL", "weeks": "52"}, ("0200", "PORTAL", 52), []),
+        ({"district": "0100", "weeks": "7"}, ("all", "all", 26), ["district", "weeks"]),
+        ({"channel": "<script>", "weeks": "x"}, ("all", "all", 26), ["channel", "weeks"]),
+        ({"weeks": "-13"}, ("all", "all", 26), ["weeks"]),
     ],
 )
-def test_layout_reads_filters_from_the_query_string(query: dict, expected: tuple) -> None:  # type: ignore[type-arg]
-    assert initial(query, ("0200", "7900")) == expected
+def test_layout_reads_filters_from_the_query_string(
+    query: dict,  # type: ignore[type-arg]
+    expected: tuple,  # type: ignore[type-arg]
+    refused: list[str],
+) -> None:
+    view, bad = initial(query, ("0200", "7900"))
+    assert (view.district, view.channel, view.weeks) == expected
+    assert bad == refused
+
+
+@pytest.mark.parametrize(
+    ("view", "text"),
+    [
+        (service.View(), ""),
+        (service.View("0200", "PORTAL", 52), "?district=0200&channel=PORTAL&weeks=52"),
+        (service.View(channel="ON_SITE"), "?channel=ON_SITE"),
+        (service.View(weeks=104), "?weeks=104"),
+    ],
+)
+def test_url_round_trip(view: service.View, text: str) -> None:
+    assert view.query_string() == text
+    parsed = dict(p.split("=") for p in text.lstrip("?").split("&") if p)
+    assert service.from_url(parsed, ("0100", "0200")) == (view, [])
+
+
+def _sums(all_: list[float], trained: list[float], firms: float) -> pd.DataFrame:
+    cols = ["declared_n", "returned_n", "cross_n", "inquiries_n"]
+    frame = pd.DataFrame([all_, trained], columns=cols)
+    frame.insert(0, "group", ["all", "trained"])
+    frame["firms_n"] = [np.nan, firms]
+    return frame
+
+
+def test_outcome_table_untrained_is_all_minus_trained() -> None:
+    table = service.outcome_table(_sums([1000, 50, 300, 40], [400, 10, 200, 4], 12))
+    t = table.set_index("group")
+    assert t.loc["untrained", ["declared_n", "returned_n", "cross_n", "inquiries_n"]].tolist() == [
+        600,
+        40,
+        100,
+        36,
+    ]
+    assert t.loc["trained", "returned_share"] == pytest.approx(0.025)
+    assert t.loc["untrained", "returned_share"] == pytest.approx(40 / 600)
+    assert t.loc["trained", "cross_share"] == pytest.approx(0.5)
+    assert t.loc["trained", "inquiries_per_1000"] == pytest.approx(10.0)
+    assert t.loc["untrained", "inquiries_per_1000"] == pytest.approx(60.0)
+    assert t.loc["trained", "firms_n"] == 12 and math.isnan(t.loc["untrained", "firms_n"])
+
+
+def test_outcome_figure_three_panels_two_groups_and_empty_state() -> None:
+    table = service.outcome_table(_sums([1000, 50, 300, 40], [400, 10, 200, 4], 12))
+    f = fig.outcome_figure(table, "en")
+    assert len(f["data"]) == 6
+    assert [d["xaxis"] for d in f["data"]] == ["x", "x", "x2", "x2", "x3", "x3"]
+    assert f["data"][0]["name"] == "Trained (12 firms)" and f["data"][1]["name"] == "Untrained"
+    assert f["data"][0]["text"] == ["2.5%"] and f["data"][5]["text"] == ["60.0"]
+    titles = [a["text"] for a in f["layout"]["annotations"]]
+    assert titles == [
+        "Declarations returned",
+        "Cross-district declarations",
+        "Inquiries per 1,000 declarations",
+    ]
+    zh = fig.outcome_figure(table, "zh")
+    assert zh["data"][0]["name"].startswith("参训企业")
+    empty = fig.outcome_figure(service.outcome_table(_sums([0] * 4, [0] * 4, 0)), "en")
+    assert not empty["data"]

@@ -1,0 +1,185 @@
+"""Trained against untrained enterprises on outcomes (SQLite and PostgreSQL): the
+`training_attendance` feed's reference checks and quarantine reasons, the per-firm rollups,
+and the page's figures against hand-computed values, including the "trained" boundary (a
+first attendance at exactly 00:00 on the 1st does not make that month trained).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, select
+
+from dashboard import rollups, schema, service
+from dashboard.ingest import ingest_records
+from dashboard.queries import service as q
+from tests.conftest import NOW
+from tests.factories import declaration, iso
+from tests.integration.test_service_rollups import inquiry
+
+A, B, C = "91120116MA05XXXX1B", "91110105MA01YYYY2C", "91510100MA6CTTTT3D"
+UNKNOWN = "91130100MA07WWWW4E"
+MARCH, APRIL, MAY = date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)
+
+
+def firm(uscc: str) -> dict[str, str]:
+    return {
+        "enterprise_uscc": uscc,
+        "home_district": "0200",
+        "credit_tier": "GENERAL_CREDIT",
+        "registered_at": iso(datetime(2020, 1, 6, 9, 0)),
+    }
+
+
+def training(tid: str, start: datetime, district: str = "0200") -> dict[str, str]:
+    return {
+        "training_id": tid,
+        "type": "ENTERPRISE_OUTREACH",
+        "audience": "ENTERPRISE",
+        "district_code": district,
+        "start_at": iso(start),
+        "duration_h": "3",
+        "participants": "100",
+        "enterprises_trained": "2",
+        "team_id": "",
+    }
+
+
+def attended(tid: str, uscc: str, at: datetime, district: str = "0200") -> dict[str, str]:
+    return {
+        "training_id": tid,
+        "enterprise_uscc": uscc,
+        "district_code": district,
+        "attended_at": iso(at),
+    }
+
+
+def decl(serial: int, uscc: str, day: int, month: int = 3, **kw: object) -> dict[str, str]:
+    row = declaration(serial, declared=datetime(2026, month, day, 10, 0), **kw)  # type: ignore[arg-type]
+    row["enterprise_uscc"] = uscc
+    return row
+
+
+@pytest.fixture
+def loaded(engine: Engine) -> Engine:
+    """A trained on 10 Feb; B first trained at exactly 1 March 00:00; C never trained.
+
+    March declarations: A 4 (1 rejected, 1 declared at Beijing for Tianjin's port), B 2
+    (1 rejected), C 4 (2 cross-district); B 1 more in April. March inquiries: A 1, B 2, C 3,
+    one naming no firm (left out).
+    """
+
+    def load(engine: Engine, feed: str, rows: list[dict[str, str]], **kw: object) -> None:
+        assert ingest_records(engine, feed, rows, **kw).quarantined == 0  # type: ignore[arg-type]
+
+    load(engine, "enterprises", [firm(A), firm(B), firm(C)], name="e", source="t", now=NOW)
+    trainings = [
+        training("T-0200-202602-001", datetime(2026, 2, 10, 9, 0)),
+        training("T-0200-202603-001", datetime(2026, 3, 1, 0, 0)),
+    ]
+    load(engine, "trainings", trainings, name="t", source="t", now=NOW)
+    rows = [
+        attended("T-0200-202602-001", A, datetime(2026, 2, 10, 9, 0)),
+        attended("T-0200-202603-001", B, datetime(2026, 3, 1, 0, 0)),
+    ]
+    load(engine, "training_attendance", rows, name="a", source="t", now=NOW)
+    decls = [
+        decl(1, A, 2),
+        decl(2, A, 3, status="REJECTED"),
+        decl(3, A, 4, office="0101", port="0202"),
+        decl(4, A, 5),
+        decl(5, B, 2),
+        decl(6, B, 3, status="REJECTED"),
+        decl(7, C, 2),
+        decl(8, C, 3),
+        decl(9, C, 4, office="0101", port="0202"),
+        decl(10, C, 5, office="0101", port="0202"),
+        decl(11, B, 6, month=4),
+    ]
+    load(engine, "declarations", decls, name="d", source="t", now=NOW)
+    march = datetime(2026, 3, 9, 10, 0)
+    inqs = [
+        inquiry(i, received=march + timedelta(hours=i), uscc=u)
+        for i, u in enumerate([A, B, B, C, C, C, ""], 1)
+    ]
+    load(engine, "inquiries", inqs, name="q", source="t", now=NOW)
+    return engine
+
+
+def _table(engine: Engine, start: date, end: date, scope: tuple[str, ...] | None) -> pd.DataFrame:
+    return service.outcome_table(q.outcomes(engine, start, end, scope)).set_index("group")
+
+
+def test_march_trained_is_a_only_b_first_attended_at_the_boundary(loaded: Engine) -> None:
+    t = _table(loaded, MARCH, APRIL, None)
+    cols = ["declared_n", "returned_n", "cross_n", "inquiries_n"]
+    assert t.loc["trained", cols].tolist() == [4, 1, 1, 1]
+    assert t.loc["untrained", cols].tolist() == [6, 1, 2, 5]  # B and C
+    assert t.loc["trained", "firms_n"] == 1
+    assert t.loc["trained", "returned_share"] == pytest.approx(1 / 4)
+    assert t.loc["untrained", "returned_share"] == pytest.approx(1 / 6)
+    assert t.loc["trained", "cross_share"] == pytest.approx(1 / 4)
+    assert t.loc["untrained", "cross_share"] == pytest.approx(2 / 6)
+    assert t.loc["trained", "inquiries_per_1000"] == pytest.approx(250.0)
+    assert t.loc["untrained", "inquiries_per_1000"] == pytest.approx(5 / 6 * 1000)
+
+
+def test_b_counts_as_trained_from_april(loaded: Engine) -> None:
+    t = _table(loaded, MARCH, MAY, None)
+    assert t.loc["trained", ["declared_n", "returned_n", "inquiries_n"]].tolist() == [5, 1, 1]
+    assert t.loc["untrained", ["declared_n", "returned_n"]].tolist() == [6, 1]
+    assert t.loc["trained", "firms_n"] == 2
+
+
+def test_scope_applies_to_the_declaring_district(loaded: Engine) -> None:
+    t = _table(loaded, MARCH, APRIL, ("0200",))  # A's and C's Beijing declarations drop out
+    assert t.loc["trained", ["declared_n", "cross_n", "inquiries_n"]].tolist() == [3, 0, 1]
+    assert t.loc["untrained", ["declared_n", "cross_n", "inquiries_n"]].tolist() == [4, 0, 5]
+    beijing = _table(loaded, MARCH, APRIL, ("0100",))
+    assert beijing.loc["trained", "declared_n"] == 1 and beijing.loc["trained", "cross_n"] == 1
+    assert beijing.loc["trained", "inquiries_n"] == 0
+
+
+def test_no_attendance_means_everyone_untrained(engine: Engine) -> None:
+    ingest_records(engine, "declarations", [decl(1, C, 2)], name="d", source="t", now=NOW)
+    t = _table(engine, MARCH, APRIL, None)
+    assert t.loc["trained", "declared_n"] == 0 and t.loc["untrained", "declared_n"] == 1
+    assert pd.isna(t.loc["trained", "returned_share"])
+
+
+def test_unknown_references_are_quarantined_with_their_reason(loaded: Engine) -> None:
+    rows = [
+        attended("T-0200-209901-009", A, datetime(2026, 2, 10, 9, 0)),  # no such training
+        attended("T-0200-202602-001", UNKNOWN, datetime(2026, 2, 10, 9, 0)),  # not registered
+        attended("T-0200-202602-001", C, datetime(2026, 2, 10, 9, 0), district="0100"),
+        attended("T-0200-202602-001", C, datetime(2026, 2, 10, 9, 0)),  # good
+        attended("T-0200-202602-001", A, datetime(2026, 2, 10, 9, 0)),  # stored already
+    ]
+    res = ingest_records(loaded, "training_attendance", rows, name="b", source="t", now=NOW)
+    assert (res.rows_read, res.accepted, res.duplicates, res.quarantined) == (5, 1, 1, 3)
+    with loaded.connect() as conn:
+        reasons = dict(
+            conn.execute(
+                select(schema.quarantine.c.line_no, schema.quarantine.c.reason).where(
+                    schema.quarantine.c.batch_id == res.batch_id
+                )
+            ).all()
+        )
+    assert reasons == {
+        1: "training_id T-0200-209901-009 is not a known trainings record; send the "
+        "trainings feed first",
+        2: f"enterprise_uscc {UNKNOWN} is not a known enterprises record; send the "
+        "enterprises feed first",
+        3: "training_id T-0200-202602-001 is held by district 0200, not district_code 0100",
+    }
+    # C attended on 10 February: trained for March now
+    t = _table(loaded, MARCH, APRIL, None)
+    assert t.loc["trained", "declared_n"] == 8 and t.loc["untrained", "declared_n"] == 2
+
+
+def test_rebuild_reproduces_the_per_firm_rollups(loaded: Engine) -> None:
+    before = _table(loaded, MARCH, MAY, None)
+    rollups.rebuild(loaded, ["declarations", "inquiries"])
+    pd.testing.assert_frame_equal(_table(loaded, MARCH, MAY, None), before)
