@@ -135,6 +135,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "not proof that training works (the enterprises that attend, often the larger ones, "
         "may differ anyway).",
     ),
+    "feed.training_attendance": ("企业参训记录", "Training attendance"),
     "svc.outcomes.title": (
         "参训与未参训企业的申报和咨询情况",
         "Trained against untrained enterprises on outcomes",

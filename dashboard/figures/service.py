@@ -262,10 +262,16 @@ def qa_figure(by_topic: pd.DataFrame, lang: str) -> Figure:
                 "orientation": "h",
                 "y": [label.get(c, c) for c in frame["topic"]],
                 "x": frame["published_n"].astype(int).tolist(),
+                # short on the bar (the sentence did not fit beside short bars in English)
                 "text": [
+                    f"{int(n)} · {pct(s)}"
+                    for n, s in zip(frame["published_n"], frame["published_share"], strict=True)
+                ],
+                "hovertext": [
                     t("svc.qa.hover", lang, n=int(n), share=pct(s))
                     for n, s in zip(frame["published_n"], frame["published_share"], strict=True)
                 ],
+                "hoverinfo": "y+text",
                 "textposition": "auto",
                 "marker": {"color": "#31a354"},
             }
@@ -463,7 +469,7 @@ def outcome_figure(table: pd.DataFrame, lang: str) -> Figure:
         layout[f"yaxis{axis}"] = {
             "anchor": f"x{axis}",
             "rangemode": "tozero",
-            **({"tickformat": ".0%"} if is_share else {}),
+            **({"tickformat": ".1%" if rows[rate].max() < 0.05 else ".0%"} if is_share else {}),
         }
         layout["annotations"].append(
             {

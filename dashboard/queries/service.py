@@ -14,6 +14,7 @@ to one channel (None: all). Ranges are half-open `[start, end)` on the rollup's 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, func, select, true
@@ -276,7 +277,11 @@ def outcomes(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
     )
     cols = ["declared_n", "returned_n", "cross_n"]
     rows = []
-    for group, dq, iq in (("all", all_decl, all_inq), ("trained", trained_decl, trained_inq)):
+    pairs: list[tuple[str, Select[Any], Select[Any]]] = [
+        ("all", all_decl, all_inq),
+        ("trained", cast("Select[Any]", trained_decl), trained_inq),
+    ]
+    for group, dq, iq in pairs:
         (dv,) = read_tuples(bind, dq)
         (iv,) = read_tuples(bind, iq)
         firms = dv[3] if len(dv) > 3 else None
