@@ -30,7 +30,7 @@ import pandas as pd
 from sqlalchemy import Engine, Table, select, update
 from sqlalchemy.engine import Connection
 
-from dashboard import db, rollups, schema
+from dashboard import db, rollups, rollups_service, schema
 from dashboard.contract import Feed, get_feed
 from dashboard.feedfiles import Chunk, FileError, open_feed, records_chunks
 from dashboard.loader import bulk_insert, delete_keys, row_hashes
@@ -369,6 +369,7 @@ def _load_chunk(
         rollups.deltas(feed.name, old, -1),
     )
     rollups.apply(conn, change)
+    rollups_service.refresh_trained(conn, feed.name, [fresh, old])
     _watermarks(conn, feed, good, is_new, result)
 
 

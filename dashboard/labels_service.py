@@ -150,7 +150,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "{declared} declarations, {returned} returned, {cross} cross-district, "
         "{inquiries} inquiries",
     ),
-    "svc.outcomes.firms": ("（{n} 家）", " ({n} firms)"),
+    "svc.outcomes.firms": ("（末月前已参训 {n} 家）", " ({n} firms trained before the last month)"),
     "svc.outcomes.note": (
         "参训：企业在某月开始之前参加过任一培训（任何关区，以企业参训记录的签到时间为准），"
         "其该月的报关单和咨询计入参训组；其余写明企业的报关单和咨询计入未参训组。"

@@ -9,13 +9,18 @@ resolution hours; the weekly, topic and histogram tables also get region-wide ro
 district `schema.SERVICE_REGION` ("*"). Declarations: counts per enterprise, declaring
 district and year. Declarations and inquiries naming an enterprise: outcomes per firm, month
 and district, and the same summed over firms (trained against untrained). All are sums, so
-they equal the same aggregate over the raw rows after any sequence of batches.
+they equal the same aggregate over the raw rows after any sequence of batches. The one
+exception is the trained firms' monthly outcomes (`refresh_trained`): a firm enters that set
+when it first attends a training, so those rows are recomputed from the per-firm tables for
+the months a batch touches.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
-from sqlalchemy import Table
+from sqlalchemy import Connection, Select, Subquery, Table, delete, func, literal, select, union_all
 
 from dashboard import schema
 from dashboard.histogram import bucket_of_hours
@@ -181,3 +186,106 @@ def firm_inquiry_deltas(rows: pd.DataFrame) -> Deltas:
     return _outcomes(
         frame, schema.rollup_service_firm_inq_monthly, schema.rollup_service_inq_firms_monthly
     )
+
+
+# --- trained firms (recomputed, not additive) ------------------------------------------------
+TRAINED = schema.rollup_service_trained_monthly
+# feed -> its time column: the months a batch touches
+TRAINED_TIME = {
+    "declarations": "ts_declared",
+    "inquiries": "received_at",
+    "training_attendance": "attended_at",
+}
+
+
+def first_attendance() -> Subquery:
+    """Each firm's first training attendance (enterprise_uscc, first_at)."""
+    a = schema.training_attendance
+    return (
+        select(a.c.enterprise_uscc, func.min(a.c.attended_at).label("first_at"))
+        .group_by(a.c.enterprise_uscc)
+        .subquery("first_attendance")
+    )
+
+
+def _opaque(column: Any) -> Any:
+    """The column wrapped so that SQLite does not pick this term for the index: the batch's
+    months (an IN list or a lower bound) are the selective condition on the key."""
+    return func.coalesce(column, column)
+
+
+def _trained_parts(first: Subquery) -> tuple[Select[Any], Select[Any]]:
+    """Per-firm monthly rows of trained firms (month after their first attendance)."""
+    d, i = schema.rollup_service_firm_decl_monthly, schema.rollup_service_firm_inq_monthly
+    zero = literal(0)
+    decl = select(
+        d.c.month,
+        d.c.district_code,
+        d.c.declared_n,
+        d.c.returned_n,
+        d.c.cross_n,
+        zero.label("inquiries_n"),
+    ).join(
+        first,
+        (d.c.enterprise_uscc == first.c.enterprise_uscc) & (_opaque(d.c.month) > first.c.first_at),
+    )
+    inq = select(
+        i.c.month,
+        i.c.district_code,
+        zero.label("declared_n"),
+        zero.label("returned_n"),
+        zero.label("cross_n"),
+        i.c.inquiries_n,
+    ).join(
+        first,
+        (i.c.enterprise_uscc == first.c.enterprise_uscc) & (_opaque(i.c.month) > first.c.first_at),
+    )
+    return decl, inq
+
+
+def refresh_trained(
+    conn: Connection, feed: str | None = None, frames: list[pd.DataFrame] | None = None
+) -> None:
+    """Recompute the trained firms' monthly outcomes the rows of a batch can have changed.
+
+    Args:
+        conn: the batch's connection (inside its transaction).
+        feed: the batch's feed; None recomputes every month (repair, or a new table).
+        frames: the batch's new rows and the old versions they replaced.
+
+    Declarations and inquiries change their own months; attendance changes every month
+    after its earliest sign-in (the firms may now count as trained from then on).
+    """
+    if feed is not None and feed not in TRAINED_TIME:
+        return
+    month_col = TRAINED.c.month
+    where = None
+    if feed is not None:
+        rows = pd.concat([f for f in frames or [] if not f.empty], ignore_index=True)
+        if rows.empty or "enterprise_uscc" not in rows:
+            return
+        rows = rows[rows["enterprise_uscc"].fillna("") != ""]
+        stamps = pd.to_datetime(rows[TRAINED_TIME[feed]]).dropna()
+        if stamps.empty:
+            return
+        if feed == "training_attendance":
+            where = lambda c: c > stamps.min().to_pydatetime()  # noqa: E731
+        else:
+            months = sorted({m.date() for m in stamps.dt.to_period("M").dt.start_time})
+            where = lambda c: c.in_(months)  # noqa: E731
+    first = first_attendance()
+    decl, inq = _trained_parts(first)
+    if where is not None:
+        decl, inq = (
+            decl.where(where(decl.selected_columns.month)),
+            inq.where(where(inq.selected_columns.month)),
+        )
+    parts = union_all(decl, inq).subquery("parts")
+    measures = [c.name for c in TRAINED.columns if not c.primary_key]
+    summed = select(
+        parts.c.month,
+        parts.c.district_code,
+        *(func.sum(parts.c[m]).label(m) for m in measures),
+    ).group_by(parts.c.month, parts.c.district_code)
+    conn.execute(delete(TRAINED).where(where(month_col)) if where is not None else delete(TRAINED))
+    conn.execute(TRAINED.insert().from_select(["month", "district_code", *measures], summed))

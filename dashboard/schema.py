@@ -812,3 +812,14 @@ rollup_service_inq_firms_monthly = _clustered(
     ("district_code",),
     {"inquiries_n": Integer},
 )
+# The trained firms' part of the sums above: per month and district, the outcomes of firms
+# whose first training attendance was before the month began. Not additive (a firm moves
+# into it when it first attends), so it is recomputed, inside each ingest transaction, for
+# the months a batch touches (`rollups_service.refresh_trained`); the page then reads a few
+# rows a month however many firms are trained.
+rollup_service_trained_monthly = _clustered(
+    "rollup_service_trained_monthly",
+    Column("month", Date, primary_key=True),
+    ("district_code",),
+    {**dict.fromkeys(DECL_OUTCOMES, Integer), "inquiries_n": Integer},
+)

@@ -14,7 +14,7 @@ to one channel (None: all). Ranges are half-open `[start, end)` on the rollup's 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, func, select, true
@@ -241,53 +241,40 @@ def outcomes(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
 
     A firm counts as trained in a month when its first attended training (the earliest
     `training_attendance.attended_at`, at any district) is before the month begins; its
-    declarations and inquiries of that month then count as trained. Districts: the
+    declarations and inquiries of that month then count as trained (the trained part is
+    kept per month and district in `rollup_service_trained_monthly`). Districts: the
     declaring district for declarations, the district asked for inquiries.
 
     Returns:
         One row per group ("all", "trained"): group, declared_n, returned_n, cross_n,
-        inquiries_n, firms_n (distinct trained firms declaring; NaN for "all").
+        inquiries_n, firms_n (firms trained before the last month of the range; NaN for
+        "all").
     """
-    a = schema.training_attendance
-    first = (
-        select(a.c.enterprise_uscc, func.min(a.c.attended_at).label("first_at"))
-        .group_by(a.c.enterprise_uscc)
-        .subquery()
-    )
-    d, i = schema.rollup_service_firm_decl_monthly, schema.rollup_service_firm_inq_monthly
+    tr = schema.rollup_service_trained_monthly
     dt, it = schema.rollup_service_decl_firms_monthly, schema.rollup_service_inq_firms_monthly
-    decl = (func.sum(d.c.declared_n), func.sum(d.c.returned_n), func.sum(d.c.cross_n))
-    trained_decl = (
-        select(*decl, func.count(func.distinct(d.c.enterprise_uscc)))
-        .select_from(d.join(first, d.c.enterprise_uscc == first.c.enterprise_uscc))
-        .where(d.c.month >= start, d.c.month < end, d.c.month > first.c.first_at)
-        .where(in_scope(d.c.district_code, scope))
-    )
-    trained_inq = (
-        select(func.sum(i.c.inquiries_n))
-        .select_from(i.join(first, i.c.enterprise_uscc == first.c.enterprise_uscc))
-        .where(i.c.month >= start, i.c.month < end, i.c.month > first.c.first_at)
-        .where(in_scope(i.c.district_code, scope))
-    )
-    all_decl = select(
-        func.sum(dt.c.declared_n), func.sum(dt.c.returned_n), func.sum(dt.c.cross_n)
-    ).where(dt.c.month >= start, dt.c.month < end, in_scope(dt.c.district_code, scope))
-    all_inq = select(func.sum(it.c.inquiries_n)).where(
-        it.c.month >= start, it.c.month < end, in_scope(it.c.district_code, scope)
-    )
     cols = ["declared_n", "returned_n", "cross_n"]
-    rows = []
-    pairs: list[tuple[str, Select[Any], Select[Any]]] = [
-        ("all", all_decl, all_inq),
-        ("trained", cast("Select[Any]", trained_decl), trained_inq),
-    ]
-    for group, dq, iq in pairs:
-        (dv,) = read_tuples(bind, dq)
-        (iv,) = read_tuples(bind, iq)
-        firms = dv[3] if len(dv) > 3 else None
-        rows.append({"group": group, **dict(zip(cols, dv[:3], strict=True)), "inquiries_n": iv[0]})
-        rows[-1]["firms_n"] = firms
-    frame = pd.DataFrame(rows, columns=["group", *cols, "inquiries_n", "firms_n"])
+
+    def sums(table: Any, names: list[str]) -> Select[Any]:
+        return select(*(func.sum(table.c[n]) for n in names)).where(
+            table.c.month >= start, table.c.month < end, in_scope(table.c.district_code, scope)
+        )
+
+    (all_decl,) = read_tuples(bind, sums(dt, cols))
+    (all_inq,) = read_tuples(bind, sums(it, ["inquiries_n"]))
+    (trained,) = read_tuples(bind, sums(tr, [*cols, "inquiries_n"]))
+    a = schema.training_attendance
+    last_month = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
+    firms = select(func.count(func.distinct(a.c.enterprise_uscc))).where(
+        a.c.attended_at < datetime.combine(last_month, datetime.min.time())
+    )
+    ((firms_n,),) = read_tuples(bind, firms)
+    frame = pd.DataFrame(
+        [
+            ["all", *all_decl, all_inq[0], None],
+            ["trained", *trained, firms_n],
+        ],
+        columns=["group", *cols, "inquiries_n", "firms_n"],
+    )
     num = [*cols, "inquiries_n"]
     frame[num] = frame[num].apply(pd.to_numeric).fillna(0.0)
     frame["firms_n"] = pd.to_numeric(frame["firms_n"])

@@ -132,7 +132,13 @@ def test_svc001_channel_and_period_change_the_figures(dash_duo: Any, service_app
     until(lambda: len(_trace_names(dash_duo, SV.VOLUME)) == 1, timeout=10)
     assert dash_duo.find_element(_sel(SV.RANGE)).text != range_26
     until(lambda: _search(dash_duo) == "?channel=HOTLINE_12360&weeks=13", timeout=5)
-    until(lambda: _trace_names(dash_duo, SV.OUTCOMES) == ["参训企业（1 家）", "未参训企业"] * 3, 10)
+    until(
+        lambda: (
+            _trace_names(dash_duo, SV.OUTCOMES)
+            == ["参训企业（末月前已参训 1 家）", "未参训企业"] * 3
+        ),
+        10,
+    )
 
     dash_duo.driver.refresh()  # the bookmarked view comes back
     until(lambda: _kpi(dash_duo, "received") == "3", timeout=15)

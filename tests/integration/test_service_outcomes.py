@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 
-from dashboard import rollups, schema, service
+from dashboard import rollups, rollups_service, schema, service
 from dashboard.ingest import ingest_records
 from dashboard.queries import service as q
 from tests.conftest import NOW
@@ -183,3 +183,23 @@ def test_rebuild_reproduces_the_per_firm_rollups(loaded: Engine) -> None:
     before = _table(loaded, MARCH, MAY, None)
     rollups.rebuild(loaded, ["declarations", "inquiries"])
     pd.testing.assert_frame_equal(_table(loaded, MARCH, MAY, None), before)
+    with loaded.begin() as conn:  # the trained rows recomputed from scratch: the same
+        rollups_service.refresh_trained(conn)
+    pd.testing.assert_frame_equal(_table(loaded, MARCH, MAY, None), before)
+
+
+def test_attendance_sent_after_the_declarations_gives_the_same_figures(engine: Engine) -> None:
+    """The same rows as `loaded`, attendance last: the months after it are recomputed."""
+    load = ingest_records
+    load(engine, "enterprises", [firm(A), firm(B), firm(C)], name="e", source="t", now=NOW)
+    decls = [decl(1, A, 2), decl(2, A, 3, status="REJECTED"), decl(3, B, 2), decl(4, C, 2)]
+    load(engine, "declarations", decls, name="d", source="t", now=NOW)
+    before = _table(engine, MARCH, APRIL, None)
+    assert before.loc["trained", "declared_n"] == 0
+    trainings = [training("T-0200-202602-001", datetime(2026, 2, 10, 9, 0))]
+    load(engine, "trainings", trainings, name="t", source="t", now=NOW)
+    rows = [attended("T-0200-202602-001", A, datetime(2026, 2, 10, 9, 0))]
+    load(engine, "training_attendance", rows, name="a", source="t", now=NOW)
+    after = _table(engine, MARCH, APRIL, None)
+    assert after.loc["trained", ["declared_n", "returned_n"]].tolist() == [2, 1]
+    assert after.loc["untrained", ["declared_n", "returned_n"]].tolist() == [2, 0]

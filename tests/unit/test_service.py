@@ -307,7 +307,10 @@ def test_outcome_figure_three_panels_two_groups_and_empty_state() -> None:
     f = fig.outcome_figure(table, "en")
     assert len(f["data"]) == 6
     assert [d["xaxis"] for d in f["data"]] == ["x", "x", "x2", "x2", "x3", "x3"]
-    assert f["data"][0]["name"] == "Trained (12 firms)" and f["data"][1]["name"] == "Untrained"
+    assert (
+        f["data"][0]["name"] == "Trained (12 firms trained before the last month)"
+        and f["data"][1]["name"] == "Untrained"
+    )
     assert f["data"][0]["text"] == ["2.5%"] and f["data"][5]["text"] == ["60.0"]
     titles = [a["text"] for a in f["layout"]["annotations"]]
     assert titles == [
