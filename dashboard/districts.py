@@ -11,10 +11,10 @@ on primitive arguments, the caller's scope and the database's data version.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 from urllib.parse import urlencode
 
 import numpy as np
@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 
 from dashboard import stages
 from dashboard.cache import cache
-from dashboard.histogram import percentile_from_histogram, percentiles_by
+from dashboard.histogram import grouped_percentiles, percentile_from_histogram
 from dashboard.queries import Scope, feeds
 from dashboard.queries import declarations as decl_q
 from dashboard.queries import districts as q
@@ -234,33 +234,69 @@ def make_slice(f: Filters, first: date, last: date, only: frozenset[str] | None 
 
 
 # --- pure computations ----------------------------------------------------------------------
+QUANTILES: Final = {"p50": 0.5, "p90": 0.9}
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def percentiles_of(
+    keys: Sequence[K], buckets: Any, counts: Any
+) -> dict[K, tuple[float, float, float]]:
+    """Median, p90 (hours) and count per key of histogram rows (row i: keys[i], buckets[i],
+    counts[i]), all groups at once with `histogram.grouped_percentiles`; groups without
+    counts are left out. Plain tuples in, no pandas: this runs on every cold request."""
+    index: dict[K, int] = {}
+    codes = np.fromiter(
+        (index.setdefault(k, len(index)) for k in keys), dtype=np.int64, count=len(keys)
+    )
+    groups, totals, hours = grouped_percentiles(
+        codes, np.asarray(buckets, dtype=np.int64), np.asarray(counts, dtype=float), QUANTILES
+    )
+    names = list(index)
+    p50, p90 = hours["p50"], hours["p90"]
+    return {
+        names[g]: (float(p50[i]), float(p90[i]), float(totals[i])) for i, g in enumerate(groups)
+    }
+
+
 def percentiles(hist: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Median, p90 and count per group of a bucket-count frame (columns bucket, n), with
-    `histogram.percentiles_by` (all groups at once)."""
-    if hist.empty:
-        return pd.DataFrame(columns=[*by, "p50", "p90", "n"])
-    found = percentiles_by(hist, by, "n", {"p50": 0.5, "p90": 0.9})
-    return found[[*by, "p50", "p90", "n"]]
+    """Median, p90 and count per group of a bucket-count frame (columns *by, bucket, n)."""
+    keys: list[tuple[Any, ...]] = list(zip(*(hist[k] for k in by), strict=True))
+    found = percentiles_of(keys, hist["bucket"].to_numpy(), hist["n"].to_numpy())
+    return pd.DataFrame.from_records(
+        [(*k, *v) for k, v in found.items()], columns=[*by, "p50", "p90", "n"]
+    )
 
 
-def stage_table(hist: pd.DataFrame, split: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def stage_table(rows: Sequence[tuple[Any, ...]], split: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-stage median/p90 overall and per split value (risk lane or inspection method).
+
+    Args:
+        rows: (stage, risk_lane, inspection_method, bucket, n) histogram rows.
+        split: "lane" or "method" (an empty method is shown as "NONE").
 
     Returns:
         (overall: stage, p50, p90, n in waterfall order; by split: stage, group, p50, p90, n)
     """
-    if hist.empty:
-        empty = pd.DataFrame(columns=["stage", "p50", "p90", "n"])
-        return empty, pd.DataFrame(columns=["stage", "group", "p50", "p90", "n"])
-    hist = hist.assign(
-        group=hist["risk_lane"]
-        if split == "lane"
-        else hist["inspection_method"].replace("", "NONE")
+    buckets = np.array([r[3] for r in rows], dtype=np.int64)
+    counts = np.array([r[4] for r in rows], dtype=float)
+    if split == "lane":
+        groups = [(r[0], r[1]) for r in rows]
+    else:
+        groups = [(r[0], r[2] or "NONE") for r in rows]
+    overall = percentiles_of([str(r[0]) for r in rows], buckets, counts)
+    by = percentiles_of(groups, buckets, counts)
+    order = {s: i for i, s in enumerate(stages.ALL_STAGES)}
+    first = sorted(overall.items(), key=lambda kv: order.get(kv[0], len(order)))
+    return (
+        pd.DataFrame.from_records(
+            [(k, *v) for k, v in first], columns=["stage", "p50", "p90", "n"]
+        ),
+        pd.DataFrame.from_records(
+            [(*k, *v) for k, v in by.items()], columns=["stage", "group", "p50", "p90", "n"]
+        ),
     )
-    overall = percentiles(hist, ["stage"])
-    overall = overall.iloc[np.argsort(stages.stage_medians_order(overall["stage"]), kind="stable")]
-    by = percentiles(hist, ["stage", "group"])
-    return overall.reset_index(drop=True), by
 
 
 def rate(numerator: float, denominator: float) -> float:
@@ -282,17 +318,16 @@ def latest(engine: Engine, ver: str) -> date:
     return found or date.today().replace(day=1)
 
 
-def months_of(engine: Engine, f: Filters) -> tuple[date, date]:
-    """The period's first and last month."""
-    return month_range(f.period, latest(engine, version(engine)))
+def months_of(engine: Engine, f: Filters, ver: str | None = None) -> tuple[date, date]:
+    """The period's first and last month (`ver`: the data version, when the caller has it)."""
+    return month_range(f.period, latest(engine, ver if ver is not None else version(engine)))
 
 
 @cache.memoize()
 def kpis(engine: Engine, ver: str, f: Filters, scope: Scope) -> dict[str, dict[str, float]]:
     """KPIs of the selection, of the whole region (the scope) and of the same months a year
     earlier: declarations, value (USD), inspection rate, median and p90 clearance (hours)."""
-    del ver
-    first, last = months_of(engine, f)
+    first, last = months_of(engine, f, ver)
     here = make_slice(f, first, last, APPLIES["kpis"])
     region = Slice(first=first, last=last, ie=f.ie)
     past = replace(here, first=year_before(first, last)[0], last=year_before(first, last)[1])
@@ -303,15 +338,14 @@ def kpis(engine: Engine, ver: str, f: Filters, scope: Scope) -> dict[str, dict[s
 
 
 def _kpi(engine: Engine, s: Slice, scope: Scope) -> dict[str, float]:
-    totals = q.port_totals(engine, s, scope)
+    n, value, inspected = q.totals(engine, s, scope)
     hist = q.stage_buckets(engine, s, scope)
-    n = float(totals["declared_n"].sum()) if not totals.empty else 0.0
     return {
         "declared_n": n,
-        "value_usd": float(totals["declared_value_usd"].sum()) if n else 0.0,
-        "inspection_rate": rate(float(totals["inspected_n"].sum()) if n else 0.0, n),
-        "p50": percentile_from_histogram(hist["bucket"], hist["n"], 0.5) if len(hist) else math.nan,
-        "p90": percentile_from_histogram(hist["bucket"], hist["n"], 0.9) if len(hist) else math.nan,
+        "value_usd": value,
+        "inspection_rate": rate(inspected, n),
+        "p50": percentile_from_histogram(hist[:, 0], hist[:, 1], 0.5),
+        "p90": percentile_from_histogram(hist[:, 0], hist[:, 1], 0.9),
     }
 
 
@@ -330,36 +364,39 @@ def ports(engine: Engine, ver: str, f: Filters, scope: Scope) -> pd.DataFrame:
     """Ports side by side: declarations, value, median/p90 clearance, inspection rate, wait.
 
     Returns:
-        One row per port used by the selection: port_id, declared_n, declared_value_usd,
-        inspection_rate, p50, p90, wait_minutes (mean of queue observations; NaN: none).
+        One row per port used by the selection, most declarations first: port_id,
+        declared_n, declared_value_usd, inspected_n, inspection_rate, p50, p90,
+        wait_minutes (mean of queue observations; NaN: none).
     """
-    del ver
-    first, last = months_of(engine, f)
+    first, last = months_of(engine, f, ver)
     s = make_slice(f, first, last, APPLIES["ports"] - {"port"})
-    totals = q.port_totals(engine, s, scope)
-    pct = percentiles(q.port_clearance(engine, s, scope), ["port_id"])
-    ids = sorted(set(totals["port_id"]) | set(pct.get("port_id", [])))
-    waits = q.queue_waits(engine, s, [p for p in ids if p]) if ids else pd.DataFrame()
-    out = pd.DataFrame({"port_id": ids})
-    out = out.merge(totals, on="port_id", how="left").merge(
-        pct[["port_id", "p50", "p90"]]
-        if len(pct)
-        else pd.DataFrame(columns=["port_id", "p50", "p90"]),
-        on="port_id",
-        how="left",
+    totals = {r[0]: r[1:] for r in q.port_totals(engine, s, scope)}
+    clearance = q.port_clearance(engine, s, scope)
+    pct = percentiles_of(
+        [r[0] for r in clearance], [r[1] for r in clearance], [r[2] for r in clearance]
     )
-    if len(waits):
-        waits = waits.assign(
-            wait_minutes=waits["wait_minutes_sum"] / waits["obs_n"].replace(0, np.nan)
-        )
-        out = out.merge(waits[["port_id", "wait_minutes"]], on="port_id", how="left")
-    else:
-        out["wait_minutes"] = np.nan
-    out[["declared_n", "declared_value_usd", "inspected_n"]] = out[
-        ["declared_n", "declared_value_usd", "inspected_n"]
-    ].fillna(0.0)
-    out["inspection_rate"] = out["inspected_n"] / out["declared_n"].replace(0, np.nan)
-    return out.sort_values("declared_n", ascending=False).reset_index(drop=True)
+    ids = sorted(set(totals) | set(pct))
+    waits = (
+        {p: w for p, n, w in q.queue_waits(engine, s, [p for p in ids if p]) if n} if ids else {}
+    )
+    nan = math.nan
+    records = []
+    for port in ids:
+        declared, value, inspected = (float(v or 0) for v in totals.get(port, (0, 0, 0)))
+        p50, p90, _ = pct.get(port, (nan, nan, 0.0))
+        wait = waits.get(port)
+        records.append(
+            (port, declared, value, inspected, rate(inspected, declared), p50, p90,
+             nan if wait is None else float(wait))
+        )  # fmt: skip
+    records.sort(key=lambda r: -r[1])
+    return pd.DataFrame.from_records(records, columns=PORT_COLUMNS)
+
+
+PORT_COLUMNS: Final = [
+    "port_id", "declared_n", "declared_value_usd", "inspected_n", "inspection_rate", "p50",
+    "p90", "wait_minutes",
+]  # fmt: skip
 
 
 @cache.memoize()
@@ -367,26 +404,25 @@ def stage_stats(
     engine: Engine, ver: str, f: Filters, scope: Scope
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`stage_table` of the selection's stage histograms."""
-    del ver
-    first, last = months_of(engine, f)
-    hist = q.stage_histogram(engine, make_slice(f, first, last, APPLIES["stages"]), scope)
-    return stage_table(hist, f.split)
+    first, last = months_of(engine, f, ver)
+    rows = q.stage_histogram(engine, make_slice(f, first, last, APPLIES["stages"]), scope)
+    return stage_table(rows, f.split)
 
 
 @cache.memoize()
 def clearance_hist(engine: Engine, ver: str, f: Filters, scope: Scope) -> pd.DataFrame:
     """Bucket counts of arrival -> release hours (stage "overall") of the selection."""
-    del ver
-    first, last = months_of(engine, f)
-    return q.stage_buckets(engine, make_slice(f, first, last, APPLIES["hist"]), scope)
+    first, last = months_of(engine, f, ver)
+    found = q.stage_buckets(engine, make_slice(f, first, last, APPLIES["hist"]), scope)
+    return pd.DataFrame(found, columns=["bucket", "n"])
 
 
 @cache.memoize()
 def heatmap(engine: Engine, ver: str, f: Filters, scope: Scope) -> pd.DataFrame:
     """Declarations by weekday x hour of the selection."""
-    del ver
-    first, last = months_of(engine, f)
-    return q.week_hours(engine, make_slice(f, first, last, APPLIES["heatmap"]), scope)
+    first, last = months_of(engine, f, ver)
+    found = q.week_hours(engine, make_slice(f, first, last, APPLIES["heatmap"]), scope)
+    return pd.DataFrame(found, columns=["weekday", "hour_of_day", "declared_n"])
 
 
 @cache.memoize()
@@ -395,15 +431,13 @@ def inspection_by(engine: Engine, ver: str, f: Filters, scope: Scope, what: str)
 
     The chart's own dimension is not filtered (a click highlights its bar instead).
     """
-    del ver
-    first, last = months_of(engine, f)
+    first, last = months_of(engine, f, ver)
     s = make_slice(f, first, last, APPLIES[what] - {what})
-    frame = (q.trade_mode_inspection if what == "mode" else q.tier_inspection)(engine, s, scope)
-    frame.columns = ["code", "declared_n", "inspected_n"]
-    frame = frame[frame["declared_n"] > 0]
-    return frame.assign(rate=frame["inspected_n"] / frame["declared_n"]).sort_values(
-        "declared_n", ascending=False
-    )
+    read = q.trade_mode_inspection if what == "mode" else q.tier_inspection
+    found = [(code, float(d), float(i)) for code, d, i in read(engine, s, scope) if d]
+    found.sort(key=lambda r: -r[1])
+    frame = pd.DataFrame.from_records(found, columns=["code", "declared_n", "inspected_n"])
+    return frame.assign(rate=frame["inspected_n"] / frame["declared_n"])
 
 
 def row_filter(engine: Engine, f: Filters) -> decl_q.RowFilter:

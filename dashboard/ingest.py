@@ -365,8 +365,8 @@ def _load_chunk(
     fresh = fresh.assign(batch_id=result.batch_id)
     bulk_insert(conn, table, fresh)
     change = rollups.combine(
-        rollups.deltas(feed.name, fresh, +1),
-        rollups.deltas(feed.name, old, -1),
+        rollups.deltas(feed.name, fresh, +1, conn),
+        rollups.deltas(feed.name, old, -1, conn),
     )
     rollups.apply(conn, change)
     rollups_service.refresh_trained(conn, feed.name, [fresh, old])

@@ -285,8 +285,13 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
         schema.rollup_clearance_hist,
         schema.rollup_stage_monthly,
         schema.rollup_stage_district_monthly,
+        schema.rollup_port_clearance_monthly,
+        schema.rollup_decl_port_monthly,
+        schema.rollup_weekhour_district_monthly,
+        schema.rollup_mode_district_monthly,
         schema.rollup_decl_weekhour_monthly,
         schema.rollup_decl_enterprise_monthly,
+        schema.rollup_decl_tier_monthly,
         schema.rollup_trade,
         schema.rollup_trade_hist,
         schema.rollup_trade_od_hist,
@@ -312,26 +317,40 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
     "training_attendance": [],
 }
 
+# Builders that also read the database, on the batch's own connection inside its
+# transaction: for a rollup that joins a feed's rows to another feed's current rows.
+# Declarations by credit tier need each declarant's tier from the register, and an
+# enterprises batch moves a firm's counts when it registers or its tier changes.
+ReadingBuilder = Callable[[Connection, pd.DataFrame], Deltas]
+READING_BUILDERS: dict[str, list[ReadingBuilder]] = {
+    "declarations": [rollups_districts.tier_deltas],
+    "enterprises": [rollups_districts.tier_move_deltas],
+}
 
-def deltas(feed: str, rows: pd.DataFrame, sign: int = 1) -> Deltas:
+
+def deltas(feed: str, rows: pd.DataFrame, sign: int = 1, conn: Connection | None = None) -> Deltas:
     """Additive rollup changes for fact rows of `feed`.
 
     Args:
         feed: feed name.
         rows: typed fact rows (as produced by validation, or read back from the table).
         sign: +1 to add the rows, -1 to take them out (the old version of an update).
+        conn: the transaction's connection, for the feed's `READING_BUILDERS`.
 
     Returns:
         Rollup table -> DataFrame of key columns and measure deltas.
+
+    Raises:
+        ValueError: `conn` is missing and the feed has builders that read the database.
     """
     if rows.empty:
         return {}
-    out = {
-        t: _complete(t, d)
-        for build in DELTA_BUILDERS[feed]
-        for t, d in build(rows).items()
-        if not d.empty
-    }
+    reading = READING_BUILDERS.get(feed, [])
+    if reading and conn is None:
+        raise ValueError(f"the rollups of {feed} read the database: pass conn")
+    parts = [build(rows) for build in DELTA_BUILDERS[feed]]
+    parts += [build(conn, rows) for build in reading if conn is not None]
+    out = {t: _complete(t, d) for part in parts for t, d in part.items() if not d.empty}
     return {t: d if sign == 1 else _negate(t, d) for t, d in out.items()}
 
 
@@ -437,7 +456,7 @@ def rebuild(engine: Engine, feeds: list[str] | None = None, chunk_rows: int = 20
                 if not page:
                     break
                 rows = pd.DataFrame(page, columns=list(result.keys()))
-                apply(conn, deltas(feed, typed_from_db(fact, rows)))
+                apply(conn, deltas(feed, typed_from_db(fact, rows), conn=conn))
                 last = tuple(page[-1]._mapping[c.name] for c in key)
         log.info("rebuilt rollups for %s", feed)
 

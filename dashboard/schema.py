@@ -555,56 +555,76 @@ rollup_training_monthly = _rollup(
 # --- District Analysis rollups (upkeep: dashboard.rollups_districts) -----------------------
 # Clearance stages (WCO Time Release Study) of released declarations, by release month:
 # one histogram (dashboard.histogram buckets) per stage, risk lane and inspection method.
-rollup_stage_monthly = _rollup(
+# Read for one port (the district views read the district cube below): keyed by the port
+# first and clustered on the key in SQLite (WITHOUT ROWID), so a port's months (of one
+# declaring district, one direction) are one range read in place.
+rollup_stage_monthly = Table(
     "rollup_stage_monthly",
+    metadata,
+    *(_code(k, 32, primary_key=True) for k in ("port_id", "declare_district", "ie_flag")),
     Column("month", Date, primary_key=True),
-    (*_DECL_KEYS, "risk_lane", "inspection_method", "stage", "bucket"),
-    {"n": Integer},
+    *(_code(k, 32, primary_key=True) for k in ("stage", "risk_lane", "inspection_method")),
+    Column("bucket", Integer, primary_key=True, autoincrement=False),
+    Column("n", Integer, nullable=False, default=0),
+    sqlite_with_rowid=False,
 )
-# Covering indexes: one port's months (port filter), one stage's months (ports compared).
-_stage_cols = rollup_stage_monthly.c
-Index(
-    "ix_stage_monthly_port",
-    _stage_cols.port_id,
-    _stage_cols.month,
-    _stage_cols.stage,
-    _stage_cols.bucket,
-    _stage_cols.declare_district,
-    _stage_cols.ie_flag,
-    _stage_cols.risk_lane,
-    _stage_cols.inspection_method,
-    _stage_cols.n,
-)
-Index(
-    "ix_stage_monthly_stage",
-    _stage_cols.stage,
-    _stage_cols.month,
-    _stage_cols.port_id,
-    _stage_cols.bucket,
-    _stage_cols.declare_district,
-    _stage_cols.ie_flag,
-    _stage_cols.risk_lane,
-    _stage_cols.inspection_method,
-    _stage_cols.n,
-)
-# The same histograms without the port (4x fewer rows): region and district views.
-rollup_stage_district_monthly = _rollup(
+
+
+# The tables below hold every row twice more, summed: under declare_district "*" (every
+# district) and under ie_flag "*" (both directions), so that the common views (the whole
+# region, one district, either direction) read exactly their rows instead of summing
+# districts and directions; a caller limited to some districts sums its districts' rows.
+# Keyed (district, direction, month, ...) and clustered on the key in SQLite (WITHOUT
+# ROWID): one view's months are one range read in place.
+DIST_ALL = "*"
+
+
+def _district_cube(name: str, keys: tuple[str, ...], measures: dict[str, Any]) -> Table:
+    """A monthly rollup keyed by (declare_district, ie_flag, month, *keys), "*" rows included."""
+
+    def key(k: str) -> Column[Any]:
+        if k in ("bucket", "weekday", "hour_of_day"):
+            return Column(k, Integer, primary_key=True, autoincrement=False)
+        return _code(k, 32, primary_key=True)
+
+    return Table(
+        name,
+        metadata,
+        _code("declare_district", 32, primary_key=True),
+        _code("ie_flag", 32, primary_key=True),
+        Column("month", Date, primary_key=True),
+        *(key(k) for k in keys),
+        *(Column(m, t, nullable=False, default=0) for m, t in measures.items()),
+        sqlite_with_rowid=False,
+    )
+
+
+# The stage histograms without the port: region and district views of the waterfall, the
+# KPIs and the clearance-time histogram.
+rollup_stage_district_monthly = _district_cube(
     "rollup_stage_district_monthly",
-    Column("month", Date, primary_key=True),
-    ("declare_district", "ie_flag", "risk_lane", "inspection_method", "stage", "bucket"),
+    ("stage", "risk_lane", "inspection_method", "bucket"),
     {"n": Integer},
 )
-_sd = rollup_stage_district_monthly.c
-Index(
-    "ix_stage_district_stage",
-    _sd.stage,
-    _sd.month,
-    _sd.bucket,
-    _sd.declare_district,
-    _sd.ie_flag,
-    _sd.risk_lane,
-    _sd.inspection_method,
-    _sd.n,
+# Arrival -> release time (stage "overall") by port: the ports compared.
+rollup_port_clearance_monthly = _district_cube(
+    "rollup_port_clearance_monthly", ("port_id", "bucket"), {"n": Integer}
+)
+# Declarations, value and inspections by port and declaration month: the KPIs and ports.
+rollup_decl_port_monthly = _district_cube(
+    "rollup_decl_port_monthly",
+    ("port_id",),
+    {"declared_n": Integer, "declared_value_usd": Float, "inspected_n": Integer},
+)
+# Declarations and inspections by trade mode without the port (inspection rate by mode).
+rollup_mode_district_monthly = _district_cube(
+    "rollup_mode_district_monthly",
+    ("trade_mode",),
+    {"declared_n": Integer, "inspected_n": Integer},
+)
+# Declarations by Beijing weekday (0 = Monday) and hour of day without the port.
+rollup_weekhour_district_monthly = _district_cube(
+    "rollup_weekhour_district_monthly", ("weekday", "hour_of_day"), {"declared_n": Integer}
 )
 # Declarations by Beijing weekday (0 = Monday) and hour of day, by declaration month.
 rollup_decl_weekhour_monthly = Table(
@@ -616,12 +636,34 @@ rollup_decl_weekhour_monthly = Table(
     Column("hour_of_day", Integer, primary_key=True, autoincrement=False),
     Column("declared_n", Integer, nullable=False, default=0),
 )
+# One port's months (the heatmap of a port).
+_wh = rollup_decl_weekhour_monthly.c
+Index(
+    "ix_weekhour_port",
+    _wh.port_id,
+    _wh.month,
+    _wh.weekday,
+    _wh.hour_of_day,
+    _wh.declared_n,
+)
 # Declarations and inspections by enterprise and declaration month; the page joins it to
 # `enterprises` for the credit tier (the tier as it stands now, not at declaration time).
 rollup_decl_enterprise_monthly = _rollup(
     "rollup_decl_enterprise_monthly",
     Column("month", Date, primary_key=True),
     ("declare_district", "enterprise_uscc"),
+    {"declared_n": Integer, "inspected_n": Integer},
+)
+# One firm's months (an enterprises batch moves its counts to its new tier).
+Index("ix_decl_enterprise_uscc", rollup_decl_enterprise_monthly.c.enterprise_uscc)
+# Declarations and inspections by the declarant's credit tier as the register has it now
+# ("" when not registered), by declaration month: declarations batches add to it, and an
+# enterprises batch that registers a firm or changes its tier moves the firm's counts
+# (`rollups_districts.tier_move_deltas`).
+rollup_decl_tier_monthly = _rollup(
+    "rollup_decl_tier_monthly",
+    Column("month", Date, primary_key=True),
+    ("declare_district", "credit_tier"),
     {"declared_n": Integer, "inspected_n": Integer},
 )
 # Queue waits by port and month (the ports comparison over months without hourly rows).

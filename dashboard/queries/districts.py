@@ -12,11 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-import pandas as pd
+import numpy as np
 from sqlalchemy import ColumnElement, Select, func, select
 
 from dashboard import schema, stages
-from dashboard.queries import Bind, Scope, read_frame, scoped
+from dashboard.queries import Bind, Scope, read_ints, read_tuples, scoped
+from dashboard.reference import load_reference
 
 
 @dataclass(frozen=True)
@@ -58,167 +59,208 @@ def _dims(stmt: Select[Any], table: Any, s: Slice, scope: Scope, *extra: str) ->
     return stmt.where(*conds) if conds else stmt
 
 
+def _port_dims(stmt: Select[Any], table: Any, s: Slice, scope: Scope, *extra: str) -> Select[Any]:
+    """`_dims` for a port-level rollup keyed (port, district, direction, month, ...): the
+    district and the direction are always named (every district in scope, both
+    directions), so that each (port, district, direction) is one range of months."""
+    c = table.c
+    if s.district is not None:
+        districts = [s.district]
+    else:
+        districts = sorted(scope if scope is not None else load_reference().code_set("district"))
+    stmt = stmt.where(c.declare_district.in_(districts), c.ie_flag.in_([s.ie] if s.ie else IE))
+    return _dims(stmt, table, replace(s, district=None, ie=None), scope, *extra)
+
+
+IE = ["E", "I"]
+
+
 def _months(stmt: Select[Any], table: Any, s: Slice) -> Select[Any]:
     return stmt.where(table.c.month >= s.first, table.c.month <= s.last)
 
 
-def port_totals(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
+def _cube(stmt: Select[Any], table: Any, s: Slice, scope: Scope) -> Select[Any]:
+    """The rows of a district cube (`schema.DIST_ALL`) for the slice's district and direction:
+    the "*" rows for every district and either direction, the caller's districts' rows
+    (to be summed) when the caller may not see every district."""
+    c = table.c
+    if s.district is not None:
+        stmt = scoped(stmt.where(c.declare_district == s.district), c.declare_district, scope)
+    elif scope is None:
+        stmt = stmt.where(c.declare_district == schema.DIST_ALL)
+    else:
+        stmt = scoped(stmt, c.declare_district, scope)
+    return stmt.where(c.ie_flag == (s.ie or schema.DIST_ALL))
+
+
+def totals(bind: Bind, s: Slice, scope: Scope) -> tuple[float, float, float]:
+    """Declarations, value (USD) and inspections lodged in the period (district, port and
+    direction filters)."""
+    r = schema.rollup_decl_port_monthly
+    stmt = _cube(
+        _months(
+            select(
+                func.coalesce(func.sum(r.c.declared_n), 0),
+                func.coalesce(func.sum(r.c.declared_value_usd), 0.0),
+                func.coalesce(func.sum(r.c.inspected_n), 0),
+            ),
+            r,
+            s,
+        ),
+        r,
+        s,
+        scope,
+    )
+    if s.port is not None:
+        stmt = stmt.where(r.c.port_id == s.port)
+    n, value, inspected = read_tuples(bind, stmt)[0]
+    return float(n), float(value), float(inspected)
+
+
+def port_totals(bind: Bind, s: Slice, scope: Scope) -> list[tuple[Any, ...]]:
     """Per port: declarations, value (USD) and inspections lodged in the period.
 
     Returns:
-        Columns port_id, declared_n, declared_value_usd, inspected_n.
+        Tuples (port_id, declared_n, declared_value_usd, inspected_n).
     """
-    r = schema.rollup_decl_daily
-    stmt = select(
+    r = schema.rollup_decl_port_monthly
+    stmt: Select[Any] = select(
         r.c.port_id,
-        func.sum(r.c.declared_n).label("declared_n"),
-        func.sum(r.c.declared_value_usd).label("declared_value_usd"),
-        func.sum(r.c.inspected_n).label("inspected_n"),
-    ).where(r.c.day >= s.first, r.c.day <= s.end_day)
-    stmt = _dims(stmt, r, s, scope).group_by(r.c.port_id)
-    return read_frame(bind, stmt, ["port_id", "declared_n", "declared_value_usd", "inspected_n"])
+        func.sum(r.c.declared_n),
+        func.sum(r.c.declared_value_usd),
+        func.sum(r.c.inspected_n),
+    )
+    stmt = _cube(_months(stmt, r, s), r, s, scope)
+    if s.port is not None:
+        stmt = stmt.where(r.c.port_id == s.port)
+    return read_tuples(bind, stmt.group_by(r.c.port_id))
 
 
-def _stage_rollup(s: Slice) -> Any:
-    """The port-level stage rollup for a port filter, else the 4x smaller district one."""
-    return schema.rollup_stage_monthly if s.port else schema.rollup_stage_district_monthly
-
-
-def stage_histogram(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
+def stage_histogram(bind: Bind, s: Slice, scope: Scope) -> list[tuple[Any, ...]]:
     """Stage-duration bucket counts (the six waterfall stages) of declarations released in
-    the period.
+    the period: the port-level rollup for a port, else the district cube.
 
     Returns:
-        Columns stage, risk_lane, inspection_method, bucket, n.
+        Tuples (stage, risk_lane, inspection_method, bucket, n).
     """
-    r = _stage_rollup(s)
+    if s.port is not None:
+        r = schema.rollup_stage_monthly
+        where = _port_dims
+    else:
+        r = schema.rollup_stage_district_monthly
+        where = _cube_dims
     keys = (r.c.stage, r.c.risk_lane, r.c.inspection_method, r.c.bucket)
-    # naming the stages lets SQLite seek the covering (stage, month, ...) index per stage
-    stmt = _months(select(*keys, func.sum(r.c.n).label("n")), r, s).where(
-        r.c.stage.in_(stages.STAGES)
+    stmt = _months(select(*keys, func.sum(r.c.n)), r, s).where(r.c.stage.in_(stages.STAGES))
+    return read_tuples(bind, where(stmt, r, s, scope, "lane", "method").group_by(*keys))
+
+
+def _cube_dims(stmt: Select[Any], table: Any, s: Slice, scope: Scope, *extra: str) -> Select[Any]:
+    """`_cube` and the lane / method filters."""
+    return _dims(
+        _cube(stmt, table, s, scope), table, replace(s, district=None, ie=None), None, *extra
     )
-    stmt = _dims(stmt, r, s, scope, "lane", "method").group_by(*keys)
-    return read_frame(bind, stmt, ["stage", "risk_lane", "inspection_method", "bucket", "n"])
 
 
-def port_clearance(bind: Bind, s: Slice, scope: Scope, stage: str = "overall") -> pd.DataFrame:
-    """Per port: bucket counts of one stage (default: arrival -> release) in the period.
+def port_clearance(bind: Bind, s: Slice, scope: Scope) -> list[tuple[Any, ...]]:
+    """Per port: bucket counts of arrival -> release time in the period.
 
     Returns:
-        Columns port_id, bucket, n.
+        Tuples (port_id, bucket, n).
     """
-    r = schema.rollup_stage_monthly
-    stmt = _months(select(r.c.port_id, r.c.bucket, func.sum(r.c.n).label("n")), r, s).where(
-        r.c.stage == stage
-    )
-    stmt = _dims(stmt, r, s, scope, "lane", "method").group_by(r.c.port_id, r.c.bucket)
-    return read_frame(bind, stmt, ["port_id", "bucket", "n"])
+    r = schema.rollup_port_clearance_monthly
+    stmt: Select[Any] = select(r.c.port_id, r.c.bucket, func.sum(r.c.n))
+    stmt = _cube(_months(stmt, r, s), r, s, scope)
+    if s.port is not None:
+        stmt = stmt.where(r.c.port_id == s.port)
+    return read_tuples(bind, stmt.group_by(r.c.port_id, r.c.bucket))
 
 
-def stage_buckets(bind: Bind, s: Slice, scope: Scope, stage: str = "overall") -> pd.DataFrame:
-    """Bucket counts of one stage over the whole selection (not split by port).
+def stage_buckets(bind: Bind, s: Slice, scope: Scope) -> np.ndarray:
+    """Bucket counts of arrival -> release time over the whole selection (not by port).
 
     Returns:
-        Columns bucket, n.
+        rows x [bucket, n] int64 array.
     """
-    r = _stage_rollup(s)
-    stmt = _months(select(r.c.bucket, func.sum(r.c.n).label("n")), r, s).where(r.c.stage == stage)
-    stmt = _dims(stmt, r, s, scope, "lane", "method").group_by(r.c.bucket)
-    return read_frame(bind, stmt, ["bucket", "n"])
+    if s.port is not None:
+        r = schema.rollup_stage_monthly
+        where = _port_dims
+    else:
+        r = schema.rollup_stage_district_monthly
+        where = _cube_dims
+    stmt = _months(select(r.c.bucket, func.sum(r.c.n)), r, s).where(r.c.stage == "overall")
+    return read_ints(bind, where(stmt, r, s, scope, "lane", "method").group_by(r.c.bucket))
 
 
-def week_hours(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
+def week_hours(bind: Bind, s: Slice, scope: Scope) -> np.ndarray:
     """Declarations by weekday (0 = Monday) and hour of day (Beijing time) in the period.
 
     Returns:
-        Columns weekday, hour_of_day, declared_n.
+        rows x [weekday, hour_of_day, declared_n] int64 array.
     """
-    r = schema.rollup_decl_weekhour_monthly
+    if s.port is not None:
+        r = schema.rollup_decl_weekhour_monthly
+        where = _dims
+    else:
+        r = schema.rollup_weekhour_district_monthly
+        where = _cube_dims
     keys = (r.c.weekday, r.c.hour_of_day)
-    stmt = _months(select(*keys, func.sum(r.c.declared_n).label("declared_n")), r, s)
-    stmt = _dims(stmt, r, s, scope).group_by(*keys)
-    return read_frame(bind, stmt, ["weekday", "hour_of_day", "declared_n"])
+    stmt = _months(select(*keys, func.sum(r.c.declared_n)), r, s)
+    return read_ints(bind, where(stmt, r, s, scope).group_by(*keys))
 
 
-def trade_mode_inspection(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
-    """Declarations and inspections by trade mode in the period.
+def trade_mode_inspection(bind: Bind, s: Slice, scope: Scope) -> list[tuple[Any, ...]]:
+    """Declarations and inspections by trade mode in the period (the port-level rollup for a
+    port, else the district cube).
 
     Returns:
-        Columns trade_mode, declared_n, inspected_n.
+        Tuples (trade_mode, declared_n, inspected_n).
     """
-    r = schema.rollup_decl_mode_monthly
+    if s.port is not None:
+        r = schema.rollup_decl_mode_monthly
+        where = _dims
+    else:
+        r = schema.rollup_mode_district_monthly
+        where = _cube_dims
     stmt = _months(
-        select(
-            r.c.trade_mode,
-            func.sum(r.c.declared_n).label("declared_n"),
-            func.sum(r.c.inspected_n).label("inspected_n"),
-        ),
-        r,
-        s,
+        select(r.c.trade_mode, func.sum(r.c.declared_n), func.sum(r.c.inspected_n)), r, s
     )
-    stmt = _dims(stmt, r, s, scope).group_by(r.c.trade_mode)
-    return read_frame(bind, stmt, ["trade_mode", "declared_n", "inspected_n"])
+    return read_tuples(bind, where(stmt, r, s, scope).group_by(r.c.trade_mode))
 
 
-def tier_inspection(bind: Bind, s: Slice, scope: Scope) -> pd.DataFrame:
-    """Declarations and inspections by the enterprise's current credit tier in the period.
-
-    A join of the per-enterprise monthly rollup (by declaring district, not port or
-    direction) with `enterprises`; an enterprise missing from the register counts as "".
+def tier_inspection(bind: Bind, s: Slice, scope: Scope) -> list[tuple[Any, ...]]:
+    """Declarations and inspections by the enterprise's current credit tier in the period
+    (by declaring district, not port or direction); "" = not on the register.
 
     Returns:
-        Columns credit_tier, declared_n, inspected_n.
+        Tuples (credit_tier, declared_n, inspected_n).
     """
-    r = schema.rollup_decl_enterprise_monthly
-    e = schema.enterprises
-    per_firm = _months(
-        select(
-            r.c.enterprise_uscc,
-            func.sum(r.c.declared_n).label("declared_n"),
-            func.sum(r.c.inspected_n).label("inspected_n"),
-        ),
-        r,
-        s,
+    r = schema.rollup_decl_tier_monthly
+    stmt = _months(
+        select(r.c.credit_tier, func.sum(r.c.declared_n), func.sum(r.c.inspected_n)), r, s
     )
-    per_firm = _dims(per_firm, r, replace(s, port=None, ie=None), scope)
-    firms = per_firm.group_by(r.c.enterprise_uscc).subquery()
-    tier = func.coalesce(e.c.credit_tier, "").label("credit_tier")
-    stmt = (
-        select(
-            tier,
-            func.sum(firms.c.declared_n).label("declared_n"),
-            func.sum(firms.c.inspected_n).label("inspected_n"),
-        )
-        .select_from(firms.outerjoin(e, e.c.enterprise_uscc == firms.c.enterprise_uscc))
-        .group_by(tier)
-    )
-    return read_frame(bind, stmt, ["credit_tier", "declared_n", "inspected_n"])
+    stmt = _dims(stmt, r, replace(s, port=None, ie=None), scope).group_by(r.c.credit_tier)
+    return read_tuples(bind, stmt)
 
 
-def queue_waits(bind: Bind, s: Slice, ports: list[str]) -> pd.DataFrame:
-    """Mean queue wait per port over the period, for the given ports (already scoped).
+def queue_waits(bind: Bind, s: Slice, ports: list[str]) -> list[tuple[Any, ...]]:
+    """Queue observations and their mean wait per port over the period, for the given
+    ports (already scoped).
 
     Returns:
-        Columns port_id, obs_n, wait_minutes_sum.
+        Tuples (port_id, obs_n, mean wait minutes or None).
     """
     r = schema.rollup_queue_monthly
+    obs = func.sum(r.c.obs_n)
     stmt = _months(
-        select(
-            r.c.port_id,
-            func.sum(r.c.obs_n).label("obs_n"),
-            func.sum(r.c.wait_minutes_sum).label("wait_minutes_sum"),
-        ),
-        r,
-        s,
+        select(r.c.port_id, obs, func.sum(r.c.wait_minutes_sum) / func.nullif(obs, 0)), r, s
     ).where(r.c.port_id.in_(ports))
-    return read_frame(bind, stmt.group_by(r.c.port_id), ["port_id", "obs_n", "wait_minutes_sum"])
+    return read_tuples(bind, stmt.group_by(r.c.port_id))
 
 
 def latest_month(bind: Bind) -> date | None:
     """The newest month with declarations (the page's default period ends there)."""
     r = schema.rollup_decl_weekhour_monthly
-    frame = read_frame(bind, select(func.max(r.c.month).label("m")), ["m"])
-    value = frame["m"].iloc[0] if len(frame) else None
-    if value is None or pd.isna(value):
+    value = read_tuples(bind, select(func.max(r.c.month)))[0][0]
+    if value is None:
         return None
-    return pd.Timestamp(value).date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -114,7 +114,7 @@ def test_forged_filters_are_refused_before_any_query(
     def no_query(*_a: Any, **_k: Any) -> None:
         raise AssertionError("queried with a forged value")
 
-    monkeypatch.setattr(q, "port_totals", no_query)
+    monkeypatch.setattr(q, "totals", no_query)
     response = post(
         _signed_in(dash_app, "analyst"),
         [(D.KPIS, "children")],

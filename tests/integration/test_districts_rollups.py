@@ -124,16 +124,37 @@ def _same(actual: pd.DataFrame, expected: pd.DataFrame, keys: list[str]) -> None
         assert a[m].astype(float).round(6).tolist() == e[m].astype(float).round(6).tolist(), m
 
 
+def cube(frame: pd.DataFrame, keys: list[str], measures: list[str]) -> pd.DataFrame:
+    """Sums by (district, direction, month, keys), also under district and direction "*"."""
+    every = schema.DIST_ALL
+    parts = [
+        frame,
+        frame.assign(declare_district=every),
+        frame.assign(ie_flag=every),
+        frame.assign(declare_district=every, ie_flag=every),
+    ]
+    by = ["declare_district", "ie_flag", "month", *keys]
+    return pd.concat(parts).groupby(by, as_index=False)[measures].sum()
+
+
 def check(engine: Engine) -> None:
     raw = _read_raw(engine)
     keys = ["month", *KEYS, "risk_lane", "inspection_method", "stage", "bucket"]
     stages_expected = expected_stages(raw)
     _same(_read(engine, schema.rollup_stage_monthly), stages_expected, keys)
-    no_port = [k for k in keys if k != "port_id"]
-    by_district = stages_expected.groupby(no_port, as_index=False)["n"].sum()
-    _same(_read(engine, schema.rollup_stage_district_monthly), by_district, no_port)
+    hist_keys = ["stage", "risk_lane", "inspection_method", "bucket"]
+    by_district = cube(stages_expected, hist_keys, ["n"])
+    cube_keys = ["declare_district", "ie_flag", "month"]
+    _same(_read(engine, schema.rollup_stage_district_monthly), by_district, cube_keys + hist_keys)
+    overall = stages_expected[stages_expected["stage"] == "overall"]
+    _same(
+        _read(engine, schema.rollup_port_clearance_monthly),
+        cube(overall, ["port_id", "bucket"], ["n"]),
+        [*cube_keys, "port_id", "bucket"],
+    )
     raw["month"] = _month(raw["ts_declared"])
     ts = pd.to_datetime(raw["ts_declared"])
+    raw["inspected"] = raw["inspection_flag"].fillna(False).astype(int)
     week = (
         raw.assign(weekday=ts.dt.weekday, hour_of_day=ts.dt.hour)
         .groupby(["month", *KEYS, "weekday", "hour_of_day"], as_index=False)
@@ -143,6 +164,29 @@ def check(engine: Engine) -> None:
         _read(engine, schema.rollup_decl_weekhour_monthly),
         week,
         ["month", *KEYS, "weekday", "hour_of_day"],
+    )
+    _same(
+        _read(engine, schema.rollup_weekhour_district_monthly),
+        cube(week, ["weekday", "hour_of_day"], ["declared_n"]),
+        [*cube_keys, "weekday", "hour_of_day"],
+    )
+    ports = raw.groupby(["month", *KEYS], as_index=False).agg(
+        declared_n=("entry_id", "size"),
+        declared_value_usd=("value_usd", "sum"),
+        inspected_n=("inspected", "sum"),
+    )
+    _same(
+        _read(engine, schema.rollup_decl_port_monthly),
+        cube(ports, ["port_id"], ["declared_n", "declared_value_usd", "inspected_n"]),
+        [*cube_keys, "port_id"],
+    )
+    modes = raw.groupby(["month", *KEYS, "trade_mode"], as_index=False).agg(
+        declared_n=("entry_id", "size"), inspected_n=("inspected", "sum")
+    )
+    _same(
+        _read(engine, schema.rollup_mode_district_monthly),
+        cube(modes, ["trade_mode"], ["declared_n", "inspected_n"]),
+        [*cube_keys, "trade_mode"],
     )
     ent_keys = ["month", "declare_district", "enterprise_uscc"]
     ent = raw.groupby(ent_keys, as_index=False).agg(
@@ -179,6 +223,7 @@ def test_district_rollups_equal_raw_aggregates(engine: Engine, batches: list) ->
 
 
 def test_district_rollups_rebuild_and_queue_month(engine: Engine) -> None:
+    """After `rebuild` the district rollups equal the raw aggregates again."""
     rows = [
         _decl(
             (
@@ -197,6 +242,8 @@ def test_district_rollups_rebuild_and_queue_month(engine: Engine) -> None:
         for i in range(1, 30)
     ]
     ingest_records(engine, "declarations", rows, name="a", source="test", now=NOW)
+    with engine.begin() as conn:  # a damaged rollup is repaired by the rebuild
+        conn.execute(delete(schema.rollup_stage_district_monthly))
     rollups.rebuild(engine, ["declarations"])
     check(engine)
     obs = [queue_obs("TJ-XG", BASE + timedelta(days=d), wait=10.0 + d) for d in range(0, 60, 7)]
