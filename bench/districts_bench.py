@@ -5,8 +5,9 @@ JSON under 150 KB; the table's page 200 no more than twice page 1).
 Replays each server callback of `/districts` as real POST requests to
 `/_dash-update-component` through Flask's test client, signed in as an analyst account the
 bench creates ("bench.analyst"; the only writes: that user, its session, audit rows).
-Bodies are built as the browser's renderer builds them, for three filter states: the whole
-region, one district, and one district with one port (default 3 months).
+Bodies are built as the browser's renderer builds them, for four filter states: the whole
+region, one district, and one district with one port (default 3 months), and the whole region
+over 24 months (the longest period the page offers).
 
 Table paging: the table is keyset-paged, so page 200 is reached the way a person reaches it,
 by 199 "next" requests, each carrying the cursor stack the previous response returned.
@@ -274,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             "district": args.district,
             "port": args.port,
         },
+        "region 24m": {"period": "24m"},  # the longest period the page offers
     }
     load_before = ccb.machine_info()["loadavg"]
     with tempfile.TemporaryDirectory(prefix="distbench-") as tmp:
