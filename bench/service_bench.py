@@ -1,7 +1,8 @@
 """Enterprise Service callbacks: server time and response size per callback (DESIGN.md
 section 4: every interactive callback p95 under 50 ms; one figure's JSON under 150 KB).
 
-Replays each server callback of the Enterprise Service page (`/service`) as real POST
+Replays each server callback of the Enterprise Service page (`/service`) (or only those
+named by --only, e.g. `--only update_outcomes`) as real POST
 requests to `/_dash-update-component` through Flask's test client, signed in as a
 leadership account (`bench.service`, created when missing: the only write this bench makes,
 with its sessions and audit rows). Request bodies come from the app's own
@@ -16,7 +17,7 @@ Two regimes, each on its own app instance:
 
 Usage:
     python bench/service_bench.py [--database-url URL] [--reps 30] [--regimes cold,warm]
-        [--out bench/results/service.jsonl] [--today 2026-11-25]
+        [--out bench/results/service.jsonl] [--today 2026-11-25] [--only NAME,...]
 
 Without --database-url it uses a private copy of data/customs.db. --today fixes the date the
 period ends at (default: today, Beijing time), for databases whose data end earlier.
@@ -95,7 +96,9 @@ def scenarios(deps: list[dict[str, Any]], base: dict) -> list[Scenario]:
     return out
 
 
-def run_regime(database_url: str, regime: str, reps: int) -> tuple[list[dict], dict]:
+def run_regime(
+    database_url: str, regime: str, reps: int, only: tuple[str, ...] = ()
+) -> tuple[list[dict], dict]:
     """Every scenario on a fresh app of `regime` ("cold": NullCache, "warm": SimpleCache)."""
     cache_type = {"cold": "NullCache", "warm": "SimpleCache"}[regime]
     app = ccb.build_app(database_url, cache_type)
@@ -106,6 +109,8 @@ def run_regime(database_url: str, regime: str, reps: int) -> tuple[list[dict], d
     deps = client.get("/_dash-dependencies").get_json()
     base = ccb.page_values(client, "/service")
     chosen = [d for d in ccb.page_callbacks(app, deps, base) if d["output"].find("svc-") >= 0]
+    if only:
+        chosen = [d for d in chosen if d["name"] in only]
     results = []
     for sc in scenarios(chosen, base):
         res = ccb.run_scenario(client, sc, reps, counter)  # type: ignore[arg-type]
@@ -139,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--regimes", default="cold,warm", help="comma list of cold, warm")
     p.add_argument("--today", type=date.fromisoformat, help="date the period ends at")
     p.add_argument("--out", type=Path, help="append one JSON line per result to this file")
+    p.add_argument("--only", default="", help="comma list of callback names (default: all)")
     args = p.parse_args(argv)
     if args.reps < 1:
         p.error("--reps must be at least 1")
@@ -154,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             patch.start()
         try:
             for regime in [r.strip() for r in args.regimes.split(",") if r.strip()]:
-                part, facts = run_regime(url, regime, args.reps)
+                only = tuple(n.strip() for n in args.only.split(",") if n.strip())
+                part, facts = run_regime(url, regime, args.reps, only)
                 results.extend(part)
         finally:
             if patch:

@@ -621,7 +621,7 @@ TRAINING_ATTENDANCE = Feed(
             "Training id",
             pattern=r"[A-Z0-9][A-Z0-9-]{2,39}",
             references="trainings",
-            example="T-0100-202503-007",
+            example="T-0100-2025-0007",
         ),
         Field(
             "enterprise_uscc",

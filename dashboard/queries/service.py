@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, func, select, true
 
 from dashboard import schema
 from dashboard.queries import Bind, Scope, in_scope, read_frame, read_tuples
@@ -254,23 +254,37 @@ def outcomes(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
     dt, it = schema.rollup_service_decl_firms_monthly, schema.rollup_service_inq_firms_monthly
     cols = ["declared_n", "returned_n", "cross_n"]
 
-    def sums(table: Any, names: list[str]) -> Select[Any]:
-        return select(*(func.sum(table.c[n]) for n in names)).where(
-            table.c.month >= start, table.c.month < end, in_scope(table.c.district_code, scope)
+    def sums(table: Any, names: list[str], prefix: str) -> Subquery:
+        return (
+            select(*(func.sum(table.c[n]).label(f"{prefix}{n}") for n in names))
+            .where(table.c.month >= start, table.c.month < end)
+            .where(in_scope(table.c.district_code, scope))
+            .subquery()
         )
 
-    (all_decl,) = read_tuples(bind, sums(dt, cols))
-    (all_inq,) = read_tuples(bind, sums(it, ["inquiries_n"]))
-    (trained,) = read_tuples(bind, sums(tr, [*cols, "inquiries_n"]))
     a = schema.training_attendance
     last_month = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
-    firms = select(func.count(func.distinct(a.c.enterprise_uscc))).where(
-        a.c.attended_at < datetime.combine(last_month, datetime.min.time())
+    firms = (
+        select(func.count(func.distinct(a.c.enterprise_uscc)).label("firms_n"))
+        .where(a.c.attended_at < datetime.combine(last_month, datetime.min.time()))
+        .subquery()
     )
-    ((firms_n,),) = read_tuples(bind, firms)
+    parts = [
+        sums(dt, cols, "all_"),
+        sums(it, ["inquiries_n"], "all_"),
+        sums(tr, [*cols, "inquiries_n"], "tr_"),
+        firms,
+    ]
+    # one statement (four one-row subqueries side by side): one round trip on PostgreSQL
+    joined = parts[0]
+    for part in parts[1:]:  # one-row subqueries side by side ("ON true": no cartesian warning)
+        joined = joined.join(part, true())  # type: ignore[assignment]
+    stmt = select(*parts).select_from(joined)
+    ((*all_decl, all_inq, d0, d1, d2, t_inq, firms_n),) = read_tuples(bind, stmt)
+    trained = (d0, d1, d2, t_inq)
     frame = pd.DataFrame(
         [
-            ["all", *all_decl, all_inq[0], None],
+            ["all", *all_decl, all_inq, None],
             ["trained", *trained, firms_n],
         ],
         columns=["group", *cols, "inquiries_n", "firms_n"],

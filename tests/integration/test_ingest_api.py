@@ -375,7 +375,10 @@ EXAMPLE_OWNER = {
     "inquiries": "0100",
     "trainings": "0100",
     "enterprises": "0200",  # home district
+    "training_attendance": "0100",  # the example training's district
 }
+# Feeds whose rows must name stored records of other feeds: those are loaded first.
+REFERENCED = {"training_attendance": ("trainings", "enterprises")}
 
 
 @pytest.mark.parametrize("feed", sorted(FEEDS))
@@ -383,6 +386,8 @@ def test_every_feed_is_restricted_to_its_owner_district(engine: Engine, feed: st
     row = example_row(feed)
     owner = EXAMPLE_OWNER[feed]
     other = "7900"
+    for needed in REFERENCED.get(feed, ()):
+        ingest_records(engine, needed, [example_row(needed)], name="ref", source="api", now=NOW)
     before = counts(engine)
     with pytest.raises(DistrictMismatch) as refused:
         ingest_records(engine, feed, [row], name="r", source="api", now=NOW, district=other)

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from dashboard.cache import cache, init_cache
 from dashboard.config import Settings
+from dashboard.contract import FEEDS
 from dashboard.ingest import ingest_records
 from dashboard.queries import feeds
 from tests.app.seed import EXPECTED_STATES, HOSTILE, seed_feeds
@@ -29,7 +30,7 @@ def test_empty_database(engine: Engine) -> None:
     assert list(districts["district_code"]) == ["0100", "0200", "0400", "7900"]
     assert set(districts["state"]) == {"none"}
     fresh = feeds.feed_freshness(engine, NOW)
-    assert len(fresh) == 4 * 6 and (fresh["rows"] == 0).all()
+    assert len(fresh) == 4 * len(FEEDS) and (fresh["rows"] == 0).all()
 
 
 def test_freshness_states_per_district(engine: Engine) -> None:
@@ -156,7 +157,7 @@ def test_cached_facades_follow_the_data_version(
         assert "0999" in page["reason"].iloc[0]
         states = feeds.cached_district_freshness(sqlite_engine, NOW, 15, 60)
         assert dict(zip(states["district_code"], states["state"], strict=True)) == EXPECTED_STATES
-        assert len(feeds.cached_feed_freshness(sqlite_engine, NOW, 15, 60)) == 24
+        assert len(feeds.cached_feed_freshness(sqlite_engine, NOW, 15, 60)) == 4 * len(FEEDS)
         cache.clear()
 
 
