@@ -82,16 +82,17 @@ def create_schema(engine: Engine) -> None:
     from `data/reference/`, and the schema version is recorded in `app_meta`.
 
     Upgrade from an older schema version: raw tables keep their rows and gain any new
-    index; rollup tables are derived data, so they are dropped, recreated in the new
-    shape and rebuilt from the raw rows (`rollups.rebuild`).
+    table and index; rollup tables are derived data, so those that are new or changed
+    (`rollups.stale_rollups`) are dropped, recreated in the new shape and rebuilt from the
+    raw rows (`rollups.rebuild`); unchanged rollups are kept as they are.
     """
+    from dashboard import rollups
+
     stored = _stored_version(engine)
     upgrading = stored is not None and stored < SCHEMA_VERSION
-    if upgrading:
-        from dashboard import rollups
-
-        derived = [t for tables in rollups.FEED_ROLLUPS.values() for t in tables]
-        metadata.drop_all(engine, tables=derived)
+    stale = rollups.stale_rollups(engine) if upgrading else []
+    if stale:
+        metadata.drop_all(engine, tables=stale)
     metadata.create_all(engine)
     if upgrading:
         for table in metadata.sorted_tables:
@@ -100,8 +101,10 @@ def create_schema(engine: Engine) -> None:
     with engine.begin() as conn:
         load_reference(conn)
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
-    if upgrading:
-        rollups.rebuild(engine)
+    if stale:
+        rollups.rebuild(engine, tables=stale)
+    with engine.begin() as conn:
+        rollups.record_revisions(conn)
 
 
 def _stored_version(engine: Engine) -> int | None:

@@ -77,7 +77,7 @@ def series_period(days: pd.Series, granularity: str) -> pd.Series:
     if granularity == "day":
         return days
     if granularity == "week":
-        return days - pd.to_timedelta(days.dt.weekday, unit="D")
+        return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     freq = "M" if granularity == "month" else "Q"
     return days.dt.to_period(freq).dt.start_time.astype(days.dtype)
 

@@ -18,11 +18,11 @@ reads percentiles back from it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Date, DateTime, Table, delete, select, tuple_
+from sqlalchemy import Date, DateTime, Table, delete, inspect, select, tuple_
 from sqlalchemy.engine import Connection, Engine
 
 from dashboard import db, rollups_districts, rollups_service, rollups_trade, schema
@@ -296,6 +296,7 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
         schema.rollup_trade_hist,
         schema.rollup_trade_od_hist,
         schema.rollup_trade_mix,
+        schema.rollup_trade_pct,
         schema.rollup_enterprise_yearly,
         schema.rollup_service_firm_decl_monthly,
         schema.rollup_service_decl_firms_monthly,
@@ -325,6 +326,14 @@ ReadingBuilder = Callable[[Connection, pd.DataFrame], Deltas]
 READING_BUILDERS: dict[str, list[ReadingBuilder]] = {
     "declarations": [rollups_districts.tier_deltas],
     "enterprises": [rollups_districts.tier_move_deltas],
+}
+
+# Rollups recomputed from another rollup (not additive): table -> (its source, refresh).
+# `apply` refreshes them for the keys a batch changed in the source; `refresh(conn, None)`
+# recomputes all of it. They are in FEED_ROLLUPS too, but no delta builder writes them.
+Refresh = Callable[[Connection, pd.DataFrame | None], None]
+DERIVED: dict[Table, tuple[Table, Refresh]] = {
+    schema.rollup_trade_pct: (schema.rollup_trade_hist, rollups_trade.refresh_percentiles),
 }
 
 
@@ -381,8 +390,10 @@ def combine(a: Deltas, b: Deltas) -> Deltas:
     return out
 
 
-def apply(conn: Connection, changes: Deltas) -> None:
-    """Add `changes` to the rollup tables (upsert with col = col + excluded.col).
+def apply(conn: Connection, changes: Deltas, *, refresh: bool = True) -> None:
+    """Add `changes` to the rollup tables (upsert with col = col + excluded.col), then
+    recompute the `DERIVED` rollups for the keys changed in their sources (unless
+    `refresh` is False: a rebuild recomputes them once at the end).
 
     Runs as one driver-level executemany per table: rollup upkeep sits on the ingest hot
     path and SQLAlchemy's per-row parameter processing would dominate it.
@@ -401,6 +412,10 @@ def apply(conn: Connection, changes: Deltas) -> None:
             + ", ".join(f"{m} = {table.name}.{m} + excluded.{m}" for m in measures)
         )
         conn.exec_driver_sql(sql, _rows(conn, table, frame, names))
+    if refresh:
+        for source, recompute in DERIVED.values():
+            if source in changes and not changes[source].empty:
+                recompute(conn, changes[source])
 
 
 def _rows(
@@ -429,36 +444,87 @@ def _rows(
     return list(zip(*columns, strict=True))
 
 
-def rebuild(engine: Engine, feeds: list[str] | None = None, chunk_rows: int = 200_000) -> None:
+def rebuild(
+    engine: Engine,
+    feeds: list[str] | None = None,
+    chunk_rows: int = 200_000,
+    tables: Collection[Table] | None = None,
+) -> None:
     """Recompute rollups from the raw rows (repair), one transaction per feed.
 
     Args:
         engine: the database.
         feeds: feeds to rebuild (all when None).
         chunk_rows: raw rows read per step, to bound memory.
+        tables: only these rollup tables (and the `DERIVED` ones computed from them);
+            all of each feed's when None. A derived table alone is recomputed from its
+            source without reading raw rows.
     """
+    wanted = None if tables is None else set(tables)
+    if wanted is not None:
+        wanted |= {t for t, (source, _) in DERIVED.items() if source in wanted}
     for feed in feeds or list(FEED_ROLLUPS):
-        tables = FEED_ROLLUPS[feed]
-        if not tables:
+        targets = [t for t in FEED_ROLLUPS[feed] if wanted is None or t in wanted]
+        if not targets:
             continue
-        fact = schema.FACT_TABLES[feed]
-        key = list(fact.primary_key.columns)
+        built = [t for t in targets if t not in DERIVED]
         with db.write_transaction(engine) as conn:
-            for table in tables:
+            for table in targets:
                 conn.execute(delete(table))
-            last: tuple[object, ...] | None = None
-            while True:  # keyset pages over the primary key: bounded memory, no cursor
-                query = select(fact).order_by(*key).limit(chunk_rows)
-                if last is not None:
-                    query = query.where(tuple_(*key) > last)
-                result = conn.execute(query)
-                page = result.fetchall()
-                if not page:
-                    break
-                rows = pd.DataFrame(page, columns=list(result.keys()))
-                apply(conn, deltas(feed, typed_from_db(fact, rows), conn=conn))
-                last = tuple(page[-1]._mapping[c.name] for c in key)
-        log.info("rebuilt rollups for %s", feed)
+            if built:
+                _replay(conn, feed, built, chunk_rows)
+            for table in targets:
+                if table in DERIVED:
+                    DERIVED[table][1](conn, None)
+        log.info("rebuilt rollups for %s: %s", feed, ", ".join(t.name for t in targets))
+
+
+def _replay(conn: Connection, feed: str, tables: list[Table], chunk_rows: int) -> None:
+    """Apply the deltas of every raw row of `feed` to `tables`."""
+    fact = schema.FACT_TABLES[feed]
+    key = list(fact.primary_key.columns)
+    last: tuple[object, ...] | None = None
+    while True:  # keyset pages over the primary key: bounded memory, no cursor
+        query = select(fact).order_by(*key).limit(chunk_rows)
+        if last is not None:
+            query = query.where(tuple_(*key) > last)
+        result = conn.execute(query)
+        page = result.fetchall()
+        if not page:
+            break
+        rows = pd.DataFrame(page, columns=list(result.keys()))
+        changes = deltas(feed, typed_from_db(fact, rows), conn=conn)
+        apply(conn, {t: f for t, f in changes.items() if t in tables}, refresh=False)
+        last = tuple(page[-1]._mapping[c.name] for c in key)
+
+
+def stale_rollups(engine: Engine) -> list[Table]:
+    """Rollup tables an upgrade must rebuild: missing, with other columns or key than their
+    definition, or with another `info["revision"]` than the one recorded (see SCHEMA_VERSION).
+    """
+    inspector = inspect(engine)
+    with engine.connect() as conn:
+        stale = []
+        for table in (t for tables in FEED_ROLLUPS.values() for t in tables):
+            if not inspector.has_table(table.name):
+                stale.append(table)
+                continue
+            columns = {c["name"] for c in inspector.get_columns(table.name)}
+            key = inspector.get_pk_constraint(table.name)["constrained_columns"]
+            revision = db.get_meta(conn, f"revision:{table.name}") or "0"
+            if (
+                columns != {c.name for c in table.columns}
+                or list(key) != [c.name for c in table.primary_key.columns]
+                or revision != str(table.info.get("revision", 0))
+            ):
+                stale.append(table)
+    return stale
+
+
+def record_revisions(conn: Connection) -> None:
+    """Record each rollup table's `info["revision"]` (read by `stale_rollups`)."""
+    for table in (t for tables in FEED_ROLLUPS.values() for t in tables):
+        db.set_meta(conn, f"revision:{table.name}", str(table.info.get("revision", 0)))
 
 
 def typed_from_db(table: Table, rows: pd.DataFrame) -> pd.DataFrame:

@@ -29,7 +29,11 @@ from sqlalchemy.dialects import sqlite
 
 from dashboard.contract import ENDED_STATUSES
 
-SCHEMA_VERSION = 11
+# Bump on any change of a table. An upgrade keeps the raw rows and rebuilds only the rollup
+# tables that are new or whose columns or key changed (`rollups.stale_rollups`); a rollup
+# whose meaning changes without a column change (a builder's rule, a bucket width) must say
+# so with a higher `info={"revision": n}` on its table.
+SCHEMA_VERSION = 12
 metadata = MetaData()
 # Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
 # the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
@@ -728,6 +732,29 @@ rollup_trade_od_hist = _graded(
     ("declare_district",),
     ("port_district", "ie_flag", "bucket"),
     {"overall_n": Integer},
+)
+# Median and p90 clearance time per stored period and direction, for the whole region ("*")
+# and for every set of declaring districts (codes joined by "+", e.g. "0100+0200"; see
+# `rollups_trade.district_sets`). Percentiles do not add up, so these rows are recomputed from
+# rollup_trade_hist for the periods a batch touches (`rollups_trade.refresh_percentiles`). A
+# series of whole periods then reads one row per period and direction, not ~130 buckets.
+rollup_trade_pct = Table(
+    "rollup_trade_pct",
+    metadata,
+    _code("grain", 1, primary_key=True),
+    _code("districts", 32, primary_key=True),
+    Column("period", Date, primary_key=True),
+    _code("ie_flag", 1, primary_key=True),
+    *(
+        col
+        for metric in ("overall", "customs")
+        for col in (
+            Column(f"{metric}_n", Integer, nullable=False, default=0),
+            Column(f"{metric}_p50_h", Float),  # NULL when the period has no such times
+            Column(f"{metric}_p90_h", Float),
+        )
+    ),
+    sqlite_with_rowid=False,
 )
 # Composition: one row per dimension (trade_mode, transport_mode, hs_chapter,
 # partner_region) and code (grains M, Q, Y).

@@ -45,6 +45,7 @@ from dashboard.periods import (
 from dashboard.queries import Scope, feeds
 from dashboard.queries import trade as tq
 from dashboard.reference import load_reference
+from dashboard.rollups_trade import QUANTILES
 
 T = TypeVar("T")
 EPOCH: Final = date(1970, 1, 1)
@@ -264,7 +265,6 @@ def _totals(engine: Engine, view: TradeView, scope: Scope, start: date, end: dat
 
 
 # --- clearance time --------------------------------------------------------------------------
-QUANTILES: Final = {"p50": 0.5, "p90": 0.9}
 
 
 PERCENTILE_COLUMNS: Final = [
@@ -303,7 +303,43 @@ def clearance_series(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFr
         customs_p50_h, customs_p90_h.
     """
     segs = labelled_segments(view.start, view.end, view.granularity, HIST_GRAINS)
-    return _percentiles(_hist(engine, _version(engine), tuple(segs), scope, view))
+    version = _version(engine)
+    whole = tuple(seg for seg, label in segs if label is None)
+    stored = _stored(engine, version, whole, scope, view) if whole else []
+    if stored is None:  # a set of districts without stored percentiles
+        return _percentiles(_hist(engine, version, tuple(segs), scope, view))
+    edges = tuple((seg, label) for seg, label in segs if label is not None)
+    parts = [_percentiles(_hist(engine, version, edges, scope, view))] if edges else []
+    if stored:
+        parts.append(_stored_frame(stored))
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return _percentiles(np.empty((0, 5), dtype=np.int64))
+    out = pd.concat(parts, ignore_index=True)
+    # the histogram path's order: by period, import ("I") before export ("E")
+    return out.sort_values(["period", "ie_flag"], ascending=[True, False], ignore_index=True)
+
+
+@cache.memoize()
+def _stored(
+    engine: Engine, version: str, segs: tuple[Segment, ...], scope: Scope, view: TradeView
+) -> list[tuple[Any, ...]] | None:
+    return tq.stored_percentiles(engine, segs, scope, view.districts, view.ie)
+
+
+def _stored_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """`_percentiles`' frame from stored percentile rows (`queries.trade.stored_percentiles`)."""
+    cols = list(zip(*rows, strict=True))
+    out = pd.DataFrame(
+        {name: np.array(cols[i + 2], dtype=float) for i, name in enumerate(PERCENTILE_COLUMNS)}
+    )
+    out.insert(0, "ie_flag", ["IE"[k] for k in cols[1]])
+    out.insert(
+        0,
+        "period",
+        pd.to_datetime(np.array(cols[0], dtype="datetime64[D]")).astype("datetime64[us]"),
+    )
+    return out
 
 
 def clearance_totals(engine: Engine, view: TradeView, scope: Scope) -> pd.DataFrame:

@@ -36,6 +36,7 @@ from dashboard import schema
 from dashboard.periods import Segment
 from dashboard.queries import Bind, Scope, read_frame, read_ints, read_tuples, scoped
 from dashboard.reference import load_reference
+from dashboard.rollups_trade import districts_key
 
 Districts = tuple[str, ...] | None
 
@@ -170,9 +171,11 @@ def hist_rows(
         segments: the periods to read, each with the series period its rows count in
             (None: each row is its own period; see `periods.labelled_segments`).
 
-    The whole region (and a single district) are stored rows of their own, so those reads
-    need no sum: they come back in key order; several districts are summed by the
-    database. Read as plain integers (`read_ints`): tens of thousands of bucket rows.
+    The whole region (and a single district) are stored rows of their own, so a series of
+    them needs no sum: they come back in key order. Several districts, and any read whose
+    periods all count in one series period (a range's total), are summed by the database,
+    which then returns one row per direction and bucket. Read as plain integers
+    (`read_ints`).
 
     Returns:
         int64 array, one row per (period, direction, bucket), columns: the period's first
@@ -185,13 +188,52 @@ def hist_rows(
     period = _label(t, segments)
     ie = case((c.ie_flag == "I", 0), else_=1)
     chosen = districts if districts is not None else scope
-    if chosen is None or len(chosen) == 1:  # stored rows: no sum
+    labels = {label for _seg, label in segments}
+    one_period = len(labels) == 1 and None not in labels
+    if (chosen is None or len(chosen) == 1) and not one_period:  # stored rows: no sum
         stmt: Select[Any] = select(period, ie, c.bucket, c.overall_n, c.customs_n)
     else:
         sums = [func.sum(c.overall_n), func.sum(c.customs_n)]
         stmt = select(period, ie, c.bucket, *sums).group_by(period, ie, c.bucket)
     stmt = _filtered(stmt, t, [seg for seg, _ in segments], scope, districts, direction)
     return read_ints(bind, stmt)
+
+
+def stored_percentiles(
+    bind: Bind,
+    segments: Sequence[Segment],
+    scope: Scope,
+    districts: Districts = None,
+    direction: str | None = None,
+) -> list[tuple[Any, ...]] | None:
+    """Median and p90 clearance times of whole stored periods (`schema.rollup_trade_pct`)
+    for the chosen districts within the scope, or None when that set is not stored.
+
+    Returns:
+        Tuples (period as days since 1970, direction 0 import / 1 export, overall_n,
+        overall_p50_h, overall_p90_h, customs_n, customs_p50_h, customs_p90_h), in key order.
+    """
+    chosen = set(districts) if districts is not None else None
+    if scope is not None:
+        chosen = set(scope) if chosen is None else chosen & set(scope)
+    key = districts_key(chosen)
+    if key is None:
+        return None
+    t = schema.rollup_trade_pct
+    c = t.c
+    stmt: Select[Any] = select(
+        EpochDay(c.period),
+        case((c.ie_flag == "I", 0), else_=1),
+        c.overall_n,
+        c.overall_p50_h,
+        c.overall_p90_h,
+        c.customs_n,
+        c.customs_p50_h,
+        c.customs_p90_h,
+    ).where(c.districts == key, _periods(t, segments))
+    if direction is not None:
+        stmt = stmt.where(c.ie_flag == direction)
+    return read_tuples(bind, stmt)
 
 
 def od_hist(

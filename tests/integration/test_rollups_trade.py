@@ -4,7 +4,9 @@ grain, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
+from itertools import combinations
 
 import pandas as pd
 import pytest
@@ -13,7 +15,9 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete
 
 from dashboard import rollups, schema
+from dashboard.histogram import percentile_from_histogram
 from dashboard.ingest import ingest_records
+from dashboard.reference import load_reference
 from tests.conftest import NOW
 from tests.factories import declaration
 from tests.integration.test_rollups_property import _bucket, _decl, _read, assert_same, decl_rows
@@ -122,6 +126,29 @@ TABLES = (
 )
 
 
+def expected_percentiles(hist: pd.DataFrame) -> pd.DataFrame:
+    """Median and p90 per stored period, direction and set of districts (every proper
+    subset of the reference districts, joined by "+", and "*"), by the scalar reference
+    `percentile_from_histogram` over the expected histogram."""
+    codes = sorted(load_reference().code_set("district"))
+    sets = [("+".join(c), set(c)) for n in range(1, len(codes)) for c in combinations(codes, n)]
+    sets.append(("*", {"*"}))
+    rows = []
+    for key, members in sets:
+        part = hist[hist["declare_district"].isin(members)]
+        for (grain, period, ie), group in part.groupby(["grain", "period", "ie_flag"]):
+            row = {"grain": grain, "districts": key, "period": period, "ie_flag": ie}
+            for metric in ("overall", "customs"):
+                n = group[f"{metric}_n"].to_numpy(float)
+                row[f"{metric}_n"] = n.sum()
+                for name, q in (("p50", 0.5), ("p90", 0.9)):
+                    value = percentile_from_histogram(group["bucket"], n, q)
+                    row[f"{metric}_{name}_h"] = -1.0 if math.isnan(value) else value
+            if row["overall_n"] or row["customs_n"]:
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def check_trade(engine: Engine) -> None:
     raw = _read(engine, schema.declarations)
     want = expected(raw)
@@ -130,6 +157,10 @@ def check_trade(engine: Engine) -> None:
         actual["period"] = pd.to_datetime(actual["period"]).dt.date
         keys = [c.name for c in table.primary_key.columns]
         assert_same(actual, want[table.name], keys)
+    stored = _read(engine, schema.rollup_trade_pct).fillna(-1.0)  # NULL: no such times
+    stored["period"] = pd.to_datetime(stored["period"]).dt.date
+    keys = ["grain", "districts", "period", "ie_flag"]
+    assert_same(stored, expected_percentiles(want["rollup_trade_hist"]), keys)
 
 
 def _reset(engine: Engine) -> None:

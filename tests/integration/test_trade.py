@@ -287,3 +287,34 @@ def test_leap_day_is_not_compared_with_another_day(engine: Engine) -> None:
     assert math.isnan(leap.loc["2024-02-29", "prior_value_usd"])
     assert later.loc["2025-02-28", "prior_value_usd"] == pytest.approx(3000.0)  # not + 29 Feb
     assert later.loc["2025-03-01", "prior_value_usd"] == pytest.approx(6000.0)
+
+
+@pytest.mark.parametrize(
+    ("districts", "scope", "granularity"),
+    [
+        (None, None, "month"),
+        (None, None, "week"),
+        (("0200",), None, "day"),
+        (("0100", "7900"), None, "quarter"),
+        (None, ("0200", "0400"), "month"),
+        (("0100", "0200"), ("0200",), "week"),
+    ],
+)
+def test_stored_percentiles_equal_the_histogram(
+    engine: Engine,
+    loaded: pd.DataFrame,
+    monkeypatch: pytest.MonkeyPatch,
+    districts: tuple[str, ...] | None,
+    scope: tuple[str, ...] | None,
+    granularity: str,
+) -> None:
+    """Whole periods are read from rollup_trade_pct; the same series computed from the
+    histogram rows alone is identical (sets of districts, scope, partial edge periods)."""
+    view = TradeView(date(2025, 9, 17), date(2026, 3, 20), granularity, districts, "IE")
+    if granularity == "day":
+        view = view._replace(start=date(2026, 2, 1))
+    stored = trade.clearance_series(engine, view, scope)
+    monkeypatch.setattr(trade.tq, "stored_percentiles", lambda *a, **k: None)
+    from_hist = trade.clearance_series(engine, view, scope)
+    assert len(stored) > 3
+    pd.testing.assert_frame_equal(stored, from_hist, check_exact=False, rtol=1e-12)
