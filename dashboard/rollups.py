@@ -337,7 +337,15 @@ DERIVED: dict[Table, tuple[Table, Refresh]] = {
 }
 
 
-def deltas(feed: str, rows: pd.DataFrame, sign: int = 1, conn: Connection | None = None) -> Deltas:
+def deltas(
+    feed: str,
+    rows: pd.DataFrame,
+    sign: int = 1,
+    conn: Connection | None = None,
+    *,
+    skip: Collection[Callable[..., Deltas]] = (),
+    produced: dict[Callable[..., Deltas], set[Table]] | None = None,
+) -> Deltas:
     """Additive rollup changes for fact rows of `feed`.
 
     Args:
@@ -345,6 +353,8 @@ def deltas(feed: str, rows: pd.DataFrame, sign: int = 1, conn: Connection | None
         rows: typed fact rows (as produced by validation, or read back from the table).
         sign: +1 to add the rows, -1 to take them out (the old version of an update).
         conn: the transaction's connection, for the feed's `READING_BUILDERS`.
+        skip: builders not to run (a rebuild of some tables skips the others' builders).
+        produced: filled with the tables each builder that ran gave rows for.
 
     Returns:
         Rollup table -> DataFrame of key columns and measure deltas.
@@ -357,9 +367,15 @@ def deltas(feed: str, rows: pd.DataFrame, sign: int = 1, conn: Connection | None
     reading = READING_BUILDERS.get(feed, [])
     if reading and conn is None:
         raise ValueError(f"the rollups of {feed} read the database: pass conn")
-    parts = [build(rows) for build in DELTA_BUILDERS[feed]]
-    parts += [build(conn, rows) for build in reading if conn is not None]
-    out = {t: _complete(t, d) for part in parts for t, d in part.items() if not d.empty}
+    parts: list[tuple[Callable[..., Deltas], Deltas]] = [
+        (build, build(rows)) for build in DELTA_BUILDERS[feed] if build not in skip
+    ]
+    if conn is not None:
+        parts += [(build, build(conn, rows)) for build in reading if build not in skip]
+    if produced is not None:
+        for build, part in parts:
+            produced.setdefault(build, set()).update(t for t, d in part.items() if not d.empty)
+    out = {t: _complete(t, d) for _b, part in parts for t, d in part.items() if not d.empty}
     return {t: d if sign == 1 else _negate(t, d) for t, d in out.items()}
 
 
@@ -484,6 +500,8 @@ def _replay(conn: Connection, feed: str, tables: list[Table], chunk_rows: int) -
     fact = schema.FACT_TABLES[feed]
     key = list(fact.primary_key.columns)
     last: tuple[object, ...] | None = None
+    produced: dict[Callable[..., Deltas], set[Table]] = {}
+    skip: set[Callable[..., Deltas]] = set()
     while True:  # keyset pages over the primary key: bounded memory, no cursor
         query = select(fact).order_by(*key).limit(chunk_rows)
         if last is not None:
@@ -493,8 +511,10 @@ def _replay(conn: Connection, feed: str, tables: list[Table], chunk_rows: int) -
         if not page:
             break
         rows = pd.DataFrame(page, columns=list(result.keys()))
-        changes = deltas(feed, typed_from_db(fact, rows), conn=conn)
+        changes = deltas(feed, typed_from_db(fact, rows), conn=conn, skip=skip, produced=produced)
         apply(conn, {t: f for t, f in changes.items() if t in tables}, refresh=False)
+        # builders seen writing only other tables need not run again
+        skip |= {b for b, made in produced.items() if made and not made & set(tables)}
         last = tuple(page[-1]._mapping[c.name] for c in key)
 
 
