@@ -103,13 +103,18 @@ def pattern_deltas(rows: pd.DataFrame) -> Deltas:
     week = week.groupby(
         ["month", *KEYS, "weekday", "hour_of_day"], as_index=False, sort=False
     ).sum()
-    each = keyed.assign(
-        trade_mode=rows["trade_mode"].fillna(""),
-        declared_n=1.0,
-        declared_value_usd=rows["value_usd"].fillna(0.0).astype(float),
-        inspected_n=rows["inspection_flag"].fillna(False).astype(float),
+    measures = ["declared_n", "declared_value_usd", "inspected_n"]
+    each = (
+        keyed.assign(
+            trade_mode=rows["trade_mode"].fillna(""),
+            declared_n=1.0,
+            declared_value_usd=rows["value_usd"].fillna(0.0).astype(float),
+            inspected_n=rows["inspection_flag"].fillna(False).astype(float),
+        )
+        .groupby(["month", *KEYS, "trade_mode"], as_index=False, sort=False)[measures]
+        .sum()
     )
-    ports = _cube(each, ["port_id"], ["declared_n", "declared_value_usd", "inspected_n"])
+    ports = _cube(each, ["port_id"], measures)
     modes = _cube(each, ["trade_mode"], ["declared_n", "inspected_n"])
     ent = pd.DataFrame(
         {
@@ -163,7 +168,7 @@ def _lookup(conn: Connection, table: Table, columns: list[str], usccs: list[str]
             f"SELECT {', '.join(columns)} FROM {table.name} "
             f"WHERE enterprise_uscc IN ({', '.join([mark] * len(keys))})"
         )
-        found = conn.exec_driver_sql(sql, tuple(keys)).fetchall()
+        found = [tuple(r) for r in conn.exec_driver_sql(sql, tuple(keys))]
         if found:
             parts.append(pd.DataFrame(found, columns=columns))
     return pd.concat(parts, ignore_index=True)
@@ -174,7 +179,8 @@ def tier_deltas(conn: Connection, rows: pd.DataFrame) -> Deltas:
     credit tier, by declaration month."""
     uscc = rows["enterprise_uscc"].fillna("")
     e = schema.enterprises
-    register = _lookup(conn, e, ["enterprise_uscc", "credit_tier"], sorted(set(uscc) - {""}))
+    firms = sorted(k for k in uscc.unique().tolist() if k)
+    register = _lookup(conn, e, ["enterprise_uscc", "credit_tier"], firms)
     tiers = dict(zip(register["enterprise_uscc"], register["credit_tier"].fillna(""), strict=True))
     frame = pd.DataFrame(
         {
