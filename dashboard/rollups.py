@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -296,7 +297,7 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
         schema.rollup_trade_hist,
         schema.rollup_trade_od_hist,
         schema.rollup_trade_mix,
-        schema.rollup_trade_pct,
+        schema.rollup_trade_pct,  # derived (DERIVED), listed so a feed's reset covers it
         schema.rollup_enterprise_yearly,
         schema.rollup_service_firm_decl_monthly,
         schema.rollup_service_decl_firms_monthly,
@@ -328,13 +329,46 @@ READING_BUILDERS: dict[str, list[ReadingBuilder]] = {
     "enterprises": [rollups_districts.tier_move_deltas],
 }
 
-# Rollups recomputed from another rollup (not additive): table -> (its source, refresh).
-# `apply` refreshes them for the keys a batch changed in the source; `refresh(conn, None)`
-# recomputes all of it. They are in FEED_ROLLUPS too, but no delta builder writes them.
-Refresh = Callable[[Connection, pd.DataFrame | None], None]
-DERIVED: dict[Table, tuple[Table, Refresh]] = {
-    schema.rollup_trade_pct: (schema.rollup_trade_hist, rollups_trade.refresh_percentiles),
+
+@dataclass(frozen=True)
+class Derived:
+    """A rollup recomputed from other rollups (not additive: a percentile, a set a firm
+    enters later).
+
+    Attributes:
+        sources: the rollups it is computed from; rebuilding one recomputes it.
+        recompute: recompute all of it (on the batch's connection).
+        on_apply: recompute the keys a batch's deltas changed (`apply` calls it when the
+            deltas touch a source); None when ingest keeps it current itself.
+    """
+
+    sources: tuple[Table, ...]
+    recompute: Callable[[Connection], None]
+    on_apply: Callable[[Connection, Deltas], None] | None = None
+
+
+def _percentiles_of(conn: Connection, changes: Deltas) -> None:
+    rollups_trade.refresh_percentiles(conn, changes[schema.rollup_trade_hist])
+
+
+DERIVED: dict[Table, Derived] = {
+    schema.rollup_trade_pct: Derived(
+        (schema.rollup_trade_hist,),
+        lambda conn: rollups_trade.refresh_percentiles(conn, None),
+        _percentiles_of,
+    ),
+    # kept current by ingest with the batch's rows (`rollups_service.refresh_trained`)
+    schema.rollup_service_trained_monthly: Derived(
+        (schema.rollup_service_firm_decl_monthly, schema.rollup_service_firm_inq_monthly),
+        rollups_service.refresh_trained,
+    ),
 }
+
+
+def all_rollups() -> list[Table]:
+    """Every rollup table: the feeds' and the derived ones."""
+    tables = [t for feed_tables in FEED_ROLLUPS.values() for t in feed_tables]
+    return tables + [t for t in DERIVED if t not in tables]
 
 
 def deltas(
@@ -429,9 +463,10 @@ def apply(conn: Connection, changes: Deltas, *, refresh: bool = True) -> None:
         )
         conn.exec_driver_sql(sql, _rows(conn, table, frame, names))
     if refresh:
-        for source, recompute in DERIVED.values():
-            if source in changes and not changes[source].empty:
-                recompute(conn, changes[source])
+        for derived in DERIVED.values():
+            touched = any(s in changes and not changes[s].empty for s in derived.sources)
+            if derived.on_apply is not None and touched:
+                derived.on_apply(conn, changes)
 
 
 def _rows(
@@ -466,33 +501,39 @@ def rebuild(
     chunk_rows: int = 200_000,
     tables: Collection[Table] | None = None,
 ) -> None:
-    """Recompute rollups from the raw rows (repair), one transaction per feed.
+    """Recompute rollups from the raw rows (repair), one transaction per feed, then the
+    `DERIVED` rollups computed from what was rebuilt, in one more.
 
     Args:
         engine: the database.
         feeds: feeds to rebuild (all when None).
         chunk_rows: raw rows read per step, to bound memory.
-        tables: only these rollup tables (and the `DERIVED` ones computed from them);
-            all of each feed's when None. A derived table alone is recomputed from its
-            source without reading raw rows.
+        tables: only these rollup tables (all of each feed's when None); a derived table
+            alone is recomputed from its sources without reading raw rows.
     """
     wanted = None if tables is None else set(tables)
-    if wanted is not None:
-        wanted |= {t for t, (source, _) in DERIVED.items() if source in wanted}
+    rebuilt: set[Table] = set()
     for feed in feeds or list(FEED_ROLLUPS):
         targets = [t for t in FEED_ROLLUPS[feed] if wanted is None or t in wanted]
         if not targets:
             continue
-        built = [t for t in targets if t not in DERIVED]
         with db.write_transaction(engine) as conn:
             for table in targets:
                 conn.execute(delete(table))
-            if built:
-                _replay(conn, feed, built, chunk_rows)
-            for table in targets:
-                if table in DERIVED:
-                    DERIVED[table][1](conn, None)
+            _replay(conn, feed, targets, chunk_rows)
+        rebuilt |= set(targets)
         log.info("rebuilt rollups for %s: %s", feed, ", ".join(t.name for t in targets))
+    derived = [
+        t
+        for t, d in DERIVED.items()
+        if (wanted is not None and t in wanted) or rebuilt & set(d.sources)
+    ]
+    if derived:
+        with db.write_transaction(engine) as conn:
+            for table in derived:
+                conn.execute(delete(table))
+                DERIVED[table].recompute(conn)
+        log.info("recomputed %s", ", ".join(t.name for t in derived))
 
 
 def _replay(conn: Connection, feed: str, tables: list[Table], chunk_rows: int) -> None:
@@ -525,7 +566,7 @@ def stale_rollups(engine: Engine) -> list[Table]:
     inspector = inspect(engine)
     with engine.connect() as conn:
         stale = []
-        for table in (t for tables in FEED_ROLLUPS.values() for t in tables):
+        for table in all_rollups():
             if not inspector.has_table(table.name):
                 stale.append(table)
                 continue
@@ -543,7 +584,7 @@ def stale_rollups(engine: Engine) -> list[Table]:
 
 def record_revisions(conn: Connection) -> None:
     """Record each rollup table's `info["revision"]` (read by `stale_rollups`)."""
-    for table in (t for tables in FEED_ROLLUPS.values() for t in tables):
+    for table in all_rollups():
         db.set_meta(conn, f"revision:{table.name}", str(table.info.get("revision", 0)))
 
 

@@ -5,6 +5,7 @@ their rows as they are (a rebuild at 10 M declarations takes tens of minutes).""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -126,3 +127,23 @@ def test_rebuild_of_some_tables_leaves_the_others(loaded: Engine) -> None:
         table = schema.metadata.tables[name]
         pd.testing.assert_frame_equal(_read(engine, table), frame, check_dtype=False)
     assert _tampered(engine)
+
+
+def test_rebuild_recomputes_the_rollups_derived_from_it(loaded: Engine) -> None:
+    """Trained firms' outcomes and stored percentiles are recomputed from the rebuilt
+    rollups: a stray row in either is gone afterwards."""
+    engine = loaded
+    trained, pct = schema.rollup_service_trained_monthly, schema.rollup_trade_pct
+    with engine.begin() as conn:
+        conn.execute(trained.insert().values(month=date(2020, 1, 1), district_code="0100"))
+        conn.execute(
+            pct.insert().values(grain="D", districts="*", period=date(2020, 1, 1), ie_flag="I")
+        )
+
+    rollups.rebuild(engine, ["declarations"])
+
+    with engine.connect() as conn:
+        for table in (trained, pct):
+            when = table.c.month if table is trained else table.c.period
+            stray = conn.scalar(select(func.count()).where(when == date(2020, 1, 1)))
+            assert stray == 0, table.name
