@@ -145,15 +145,15 @@ def update_qa(district: Any, channel: Any, weeks: Any, lang: Any) -> tuple[Any, 
 
 
 def update_training(district: Any, channel: Any, weeks: Any, lang: Any) -> tuple[Any, Any]:
-    """Fires when a filter changes: enterprises trained per month and coverage by district
+    """Fires when a filter changes: attendances per month and coverage by district
     (trainings have no channel; the channel filter does not apply)."""
     lang = normalise_lang(lang)
     scope, _ch, p = parse(district, channel, weeks)
     eng = callbacks.engine()
 
     def build() -> tuple[Any, ...]:
-        trained, coverage = service.training(eng, p, scope)
-        return fig.training_figure(trained, lang), fig.coverage_figure(coverage, lang)
+        attendances, coverage = service.training(eng, p, scope)
+        return fig.training_figure(attendances, lang), fig.coverage_figure(coverage, lang)
 
     return _guard(build, 2, lang)  # type: ignore[return-value]
 

@@ -109,24 +109,32 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "Every topic had a published answer from the start of the data: no 'before' to compare",
     ),
     "svc.training.title": ("企业培训覆盖", "Training coverage"),
-    "svc.training.y": ("参训企业（家次/月）", "Enterprises trained per month"),
+    "svc.training.y": ("参训企业（家次/月）", "Attendances per month"),
     "svc.coverage.title": (
-        "参训企业与在该关区申报的企业",
-        "Enterprises trained against enterprises declaring there",
+        "申报企业中已参训的比例",
+        "Share of the enterprises declaring there that have been trained",
     ),
-    "svc.coverage.trained": ("参训企业（家次）", "Enterprises trained (attendances)"),
-    "svc.coverage.declaring": ("申报企业（家）", "Enterprises declaring"),
+    "svc.coverage.share": ("已参训企业占比", "Trained share"),
     "svc.coverage.hover": (
-        "覆盖 {coverage}；申报企业退单率 {returned}，跨关区申报占比 {cross}",
-        "coverage {coverage}; declaring enterprises: returned {returned}, cross-district {cross}",
+        "{declaring} 家申报企业中 {trained} 家已参训（{coverage}）；"
+        "申报企业退单率 {returned}，跨关区申报占比 {cross}",
+        "{trained} of {declaring} declaring enterprises trained ({coverage}); "
+        "declaring enterprises: returned {returned}, cross-district {cross}",
     ),
     "svc.coverage.note": (
-        "参训企业为培训记录中的参训企业数之和（同一企业多次参训重复计数）；申报企业为所选时段结束所在自然年内在该关区申报过的企业。"
-        "退单率 = 退回修改或不受理的报关单占比。",
-        "Enterprises trained = sum of the sessions' enterprises trained (an enterprise "
-        "trained twice counts twice); enterprises declaring = enterprises that declared at "
-        "the district in the calendar year the period ends in. Returned = share of "
-        "declarations returned for amendment or rejected.",
+        "覆盖率 = 所选时段结束所在自然年内在该关区申报过的企业中，在时段结束前参加过任一培训"
+        "（任何关区举办，以企业参训记录为准）的企业所占比例。每家企业只计一次（多次参训不重复计数），"
+        "参训但未在该关区申报的企业不计入，因此不会超过 100%。"
+        "参训家次图：所选关区举办的培训每月的参训家次，按培训类型（同一企业参训两次计两家次）。"
+        "退单率 = 退回修改或不受理的报关单占比。渠道筛选不适用。",
+        "Coverage = of the enterprises that declared at the district in the calendar year the "
+        "period ends in, the share that attended any training (held by any district, from "
+        "the training attendance records) before the period ends. Each enterprise counts "
+        "once however often it was trained, and trained enterprises that did not declare "
+        "there are not counted, so coverage cannot exceed 100%. The attendance chart counts "
+        "attendances per month at the trainings held by the districts in view, by training "
+        "type (an enterprise trained twice counts twice). Returned = share of declarations "
+        "returned for amendment or rejected. The channel filter does not apply.",
     ),
     "svc.caveat": (
         "注意：参训与未参训企业的差异只是相关，不能证明培训的效果（参训的往往是业务量大的企业，"

@@ -21,10 +21,13 @@ Definitions (also stated on the page):
   rejected (quarantined rows never reach the database and name no trusted firm, so they are
   not counted), share declared in a district other than the port's (cross-district), and
   inquiries per 1,000 declarations. An association, not proof that training caused it.
-- Training coverage: enterprises trained (sum of the sessions' `enterprises_trained`; an
-  enterprise trained twice counts twice) against the enterprises that declared at the
-  district in the calendar year the period ends in (one year of the per-enterprise rollup,
-  so the read does not grow with the period).
+- Training coverage: per district, of the enterprises that declared there in the calendar
+  year the period ends in (one year of the per-enterprise rollup, so the read does not grow
+  with the period), the share that had attended any training (held by any district) before
+  the period ends. Each enterprise counts once however often it was trained, and trained
+  enterprises that did not declare there are not counted, so the share is at most 100 %.
+  The chart beside it counts attendances (an enterprise trained twice counts twice) per
+  month and type at the trainings held by the districts in view.
 
 Facades memoize on primitive arguments plus the database `data_version`, and on the
 caller's scope, so users with different districts never share an entry.
@@ -74,10 +77,14 @@ class Period:
         return self.start.replace(day=1), nxt
 
     @property
-    def years(self) -> tuple[date, date]:
-        """The calendar year the period ends in, as 1 January dates `[that year, the next)`."""
-        year = (self.end - timedelta(days=1)).year
-        return date(year, 1, 1), date(year + 1, 1, 1)
+    def year(self) -> date:
+        """The calendar year the period ends in, as its 1 January."""
+        return date((self.end - timedelta(days=1)).year, 1, 1)
+
+    @property
+    def end_time(self) -> datetime:
+        """The end of the period (00:00 on the Monday after it) as a timestamp."""
+        return datetime.combine(self.end, datetime.min.time())
 
 
 # --- the URL ------------------------------------------------------------------------------
@@ -382,27 +389,30 @@ def _training(
     engine: Engine, version: str, p: Period, scope: Scope
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     start, end = p.months
-    trained = q.trainings(engine, start, end, scope)
-    year_start, year_end = p.years
-    declaring = q.declarants(engine, year_start, year_end, scope)
-    return trained, coverage_table(trained, declaring)
+    attendances = q.trainings(engine, start, end, scope)
+    declaring = q.declarants(engine, p.year, p.end_time, scope)
+    return attendances, coverage_table(declaring)
 
 
 def training(engine: Engine, p: Period, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Training sessions and enterprises trained per month, district and type, and the
-    coverage per district (`coverage_table`); cached as one unit (one read of each)."""
+    """Training sessions and attendances per month, district and type, and the coverage
+    per district (`coverage_table`); cached as one unit (one read of each)."""
     return _training(engine, _version(engine), p, scope)
 
 
-def coverage_table(trained: pd.DataFrame, declaring: pd.DataFrame) -> pd.DataFrame:
-    """Per district: enterprises_trained, declaring_n (enterprises declaring there), coverage,
-    and the declaring enterprises' returned and cross-district shares of declarations."""
-    t = trained.groupby("district_code")["enterprises_sum"].sum().rename("trained_n")
-    d = declaring.groupby("declare_district")[
-        ["enterprises_n", "declared_n", "returned_n", "cross_n"]
-    ].sum()
-    d.index.name = "district_code"
-    out = pd.concat([t, d], axis=1).fillna(0).reset_index()
+def coverage_table(declaring: pd.DataFrame) -> pd.DataFrame:
+    """Training coverage per district (defined in the module doc).
+
+    Args:
+        declaring: per declaring district, enterprises_n, trained_n (of those enterprises),
+            declared_n, returned_n, cross_n (see `dashboard.queries.service.declarants`).
+
+    Returns:
+        Columns district_code, enterprises_n, trained_n, coverage (trained_n /
+        enterprises_n), and the declaring enterprises' returned and cross-district shares of
+        declarations; sorted by district.
+    """
+    out = declaring.rename(columns={"declare_district": "district_code"}).copy()
     out["coverage"] = share(out["trained_n"], out["enterprises_n"])
     out["returned_share"] = share(out["returned_n"], out["declared_n"])
     out["cross_share"] = share(out["cross_n"], out["declared_n"])

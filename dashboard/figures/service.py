@@ -333,7 +333,8 @@ def repeat_figure(table: pd.DataFrame, lang: str) -> Figure:
 
 
 def training_figure(trainings: pd.DataFrame, lang: str) -> Figure:
-    """Enterprises trained per month, stacked by training type."""
+    """Enterprise attendances per month (a firm trained twice counts twice), stacked by
+    training type."""
     frame = trainings[trainings["enterprises_sum"] > 0]
     if frame.empty:
         return _empty(lang)
@@ -365,43 +366,55 @@ def training_figure(trainings: pd.DataFrame, lang: str) -> Figure:
 
 
 def coverage_figure(table: pd.DataFrame, lang: str) -> Figure:
-    """Per district: enterprises trained against enterprises declaring there."""
-    if table.empty or table[["trained_n", "enterprises_n"]].sum().sum() == 0:
+    """Per district: the share of the enterprises declaring there that had been trained."""
+    if table.empty or float(table["enterprises_n"].sum()) == 0:
         return _empty(lang)
+    table = table[table["enterprises_n"] > 0]
     district = district_names(lang)
-    x = [district.get(d, d) for d in table["district_code"]]
     hover = [
-        t("svc.coverage.hover", lang, coverage=pct(c), returned=pct(r), cross=pct(x_))
-        for c, r, x_ in zip(
-            table["coverage"], table["returned_share"], table["cross_share"], strict=True
+        t(
+            "svc.coverage.hover",
+            lang,
+            trained=f"{int(n):,}",
+            declaring=f"{int(d):,}",
+            coverage=pct(c),
+            returned=pct(r),
+            cross=pct(x_),
+        )
+        for n, d, c, r, x_ in zip(
+            table["trained_n"],
+            table["enterprises_n"],
+            table["coverage"],
+            table["returned_share"],
+            table["cross_share"],
+            strict=True,
         )
     ]
+    top = float(table["coverage"].max())
     data = [
         {
             "type": "bar",
-            "name": t("svc.coverage.declaring", lang),
-            "x": x,
-            "y": table["enterprises_n"].astype(int).tolist(),
-            "hovertext": hover,
-            "marker": {"color": "#9ecae1"},
-        },
-        {
-            "type": "bar",
-            "name": t("svc.coverage.trained", lang),
-            "x": x,
-            "y": table["trained_n"].astype(int).tolist(),
+            "name": t("svc.coverage.share", lang),
+            "x": [district.get(d, d) for d in table["district_code"]],
+            "y": table["coverage"].astype(float).tolist(),
             "text": [pct(c) for c in table["coverage"]],
             "textposition": "outside",
             "cliponaxis": False,
             "hovertext": hover,
+            "hoverinfo": "text",
             "marker": {"color": "#3182bd"},
         },
     ]
     return _fig(
         data=data,
         layout=base_layout(
-            barmode="group",
-            legend={"orientation": "h", "y": -0.2},
+            showlegend=False,
+            # a share: the axis never passes 100 %, with room above the bars for their labels
+            yaxis={
+                "title": {"text": t("svc.coverage.share", lang)},
+                "tickformat": ".0%",
+                "range": [0, min(1.0, max(0.1, top * 1.2))],
+            },
             margin={"l": 56, "r": 16, "t": 24, "b": 40},
             height=320,
         ),

@@ -2,7 +2,8 @@
 
 Charts read the service rollups (`rollup_service_weekly` and its district-channel sibling
 `rollup_service_weekly_channel`, `rollup_service_unit_monthly`, `rollup_service_topic_monthly`,
-`rollup_service_hist_monthly`, `rollup_training_monthly`, `rollup_enterprise_yearly`, and
+`rollup_service_hist_monthly`, `rollup_training_monthly`, `rollup_enterprise_yearly` (with
+an index probe of `training_attendance` per declaring firm for training coverage), and
 for trained against untrained firms the per-firm monthly outcome rollups joined to each
 firm's first `training_attendance` row);
 only the escalation list reads raw inquiry rows (newest first, LIMIT, on the received-time
@@ -17,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, Subquery, func, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, select, true
 
 from dashboard import schema
 from dashboard.queries import Bind, Scope, in_scope, read_frame, read_tuples
@@ -208,32 +209,42 @@ def trainings(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
     return frame
 
 
-def declarants(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:
-    """Enterprises declaring per district and year, with their declaration outcomes.
+def declarants(bind: Bind, year: date, trained_before: datetime, scope: Scope) -> pd.DataFrame:
+    """Enterprises declaring per district in one calendar year: how many, how many of them
+    had been trained, and their declaration outcomes.
+
+    A firm counts once per district (the rollup's key is year, district, firm) however many
+    trainings it attended; it counts as trained when it has any `training_attendance` row
+    (a training held by any district) before `trained_before`. The attending firms are read
+    once (PostgreSQL hashes them; SQLite builds a temporary index) rather than probed per
+    declaring firm, which was four times slower on PostgreSQL at 10 M declarations.
 
     Args:
-        start, end: years as 1 January dates, `[start, end)`.
+        year: the year as a 1 January date.
+        trained_before: the attendance cut-off (the end of the page's period).
 
     Returns:
-        Columns year, declare_district, enterprises_n, declared_n, returned_n, cross_n.
+        Columns declare_district, enterprises_n (firms that declared there), trained_n (of
+        those, firms trained before `trained_before`), declared_n, returned_n, cross_n.
     """
+    a = schema.training_attendance
+    attended = select(a.c.enterprise_uscc).where(a.c.attended_at < trained_before)
+    trained = E.c.enterprise_uscc.in_(attended.scalar_subquery())
     stmt = (
         select(
-            E.c.year,
             E.c.declare_district,
             func.count().label("enterprises_n"),
+            func.count(case((trained, 1))).label("trained_n"),
             func.sum(E.c.declared_n).label("declared_n"),
             func.sum(E.c.returned_n).label("returned_n"),
             func.sum(E.c.cross_n).label("cross_n"),
         )
-        .where(E.c.year >= start, E.c.year < end, E.c.enterprise_uscc != "")
-        .where(E.c.declared_n > 0, in_scope(E.c.declare_district, scope))
-        .group_by(E.c.year, E.c.declare_district)
+        .where(E.c.year == year, E.c.enterprise_uscc != "", E.c.declared_n > 0)
+        .where(in_scope(E.c.declare_district, scope))
+        .group_by(E.c.declare_district)
     )
-    cols = ["year", "declare_district", "enterprises_n", "declared_n", "returned_n", "cross_n"]
-    frame = read_frame(bind, stmt, cols)
-    frame["year"] = pd.to_datetime(frame["year"])
-    return frame
+    cols = ["declare_district", "enterprises_n", "trained_n", "declared_n", "returned_n", "cross_n"]
+    return read_frame(bind, stmt, cols)
 
 
 def outcomes(bind: Bind, start: date, end: date, scope: Scope) -> pd.DataFrame:

@@ -10,9 +10,11 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from flask import Flask
 from sqlalchemy import Engine, select
 
 from dashboard import rollups, rollups_service, schema, service
+from dashboard.cache import cache
 from dashboard.ingest import ingest_records
 from dashboard.queries import service as q
 from tests.conftest import NOW
@@ -203,3 +205,86 @@ def test_attendance_sent_after_the_declarations_gives_the_same_figures(engine: E
     after = _table(engine, MARCH, APRIL, None)
     assert after.loc["trained", ["declared_n", "returned_n"]].tolist() == [2, 1]
     assert after.loc["untrained", ["declared_n", "returned_n"]].tolist() == [2, 0]
+
+
+# --- training coverage -------------------------------------------------------------------
+D, E = "91120116MA05DDDD5F", "91120116MA05EEEE6G"
+
+
+@pytest.fixture
+def covered(engine: Engine) -> Engine:
+    """2026 declarants: Tianjin (0200) A, B, C; Beijing (0100) A, C. A trained twice at
+    Tianjin before April (counts once); B trained on 10 April at a Beijing training (any
+    district counts); C never; D trained in February but never declared; E trained and
+    declared at Tianjin in 2025 only (another year)."""
+    load = ingest_records
+    firms = [firm(u) for u in (A, B, C, D, E)]
+    load(engine, "enterprises", firms, name="e", source="t", now=NOW)
+    sessions = [
+        training("T-0200-202602-001", datetime(2026, 2, 10, 9, 0)),
+        training("T-0200-202603-001", datetime(2026, 3, 5, 9, 0)),
+        training("T-0100-202604-001", datetime(2026, 4, 10, 9, 0), district="0100"),
+    ]
+    load(engine, "trainings", sessions, name="t", source="t", now=NOW)
+    rows = [
+        attended("T-0200-202602-001", A, datetime(2026, 2, 10, 9, 0)),
+        attended("T-0200-202603-001", A, datetime(2026, 3, 5, 9, 0)),
+        attended("T-0100-202604-001", B, datetime(2026, 4, 10, 9, 0), district="0100"),
+        attended("T-0200-202602-001", D, datetime(2026, 2, 10, 9, 0)),
+        attended("T-0200-202602-001", E, datetime(2026, 2, 10, 9, 0)),
+    ]
+    load(engine, "training_attendance", rows, name="a", source="t", now=NOW)
+    beijing = {"office": "0101", "port": "0202"}
+    e_2025 = declaration(9, declared=datetime(2025, 6, 2, 10, 0))
+    e_2025["enterprise_uscc"] = E
+    decls = [
+        decl(1, A, 2),
+        decl(2, A, 3),  # a second declaration: still one firm
+        decl(3, A, 4, **beijing),
+        decl(4, B, 2),
+        decl(5, C, 2),
+        decl(6, C, 3, **beijing),
+        e_2025,
+    ]
+    load(engine, "declarations", decls, name="d", source="t", now=NOW)
+    return engine
+
+
+def _coverage(engine: Engine, before: datetime, scope: tuple[str, ...] | None) -> pd.DataFrame:
+    declaring = q.declarants(engine, date(2026, 1, 1), before, scope)
+    return service.coverage_table(declaring).set_index("district_code")
+
+
+def test_coverage_counts_each_declaring_firm_once(covered: Engine) -> None:
+    t = _coverage(covered, datetime(2026, 4, 1), None)
+    assert list(t.index) == ["0100", "0200"]  # D (never declared) and E (2025) add nothing
+    assert t[["enterprises_n", "trained_n"]].astype(int).values.tolist() == [[2, 1], [3, 1]]
+    assert t.loc["0200", "coverage"] == pytest.approx(1 / 3)  # A; B trained after the end
+    assert t.loc["0100", "coverage"] == pytest.approx(1 / 2)  # A
+    assert t.loc["0200", "declared_n"] == 4 and t.loc["0100", "declared_n"] == 2
+    later = _coverage(covered, datetime(2026, 5, 1), None)  # B's Beijing training counts
+    assert later.loc["0200", "coverage"] == pytest.approx(2 / 3)
+    assert later.loc["0100", "coverage"] == pytest.approx(1 / 2)
+    at_the_start = _coverage(covered, datetime(2026, 4, 10, 9, 0), None)  # cut-off excluded
+    assert at_the_start.loc["0200", "trained_n"] == 1
+    assert (later["coverage"] <= 1).all()
+
+
+def test_coverage_scope_limits_the_declaring_district(covered: Engine) -> None:
+    t = _coverage(covered, datetime(2026, 5, 1), ("0100",))
+    assert list(t.index) == ["0100"]
+    assert t.loc["0100", ["enterprises_n", "trained_n"]].tolist() == [2, 1]
+    assert _coverage(covered, datetime(2026, 5, 1), ()).empty
+
+
+def test_coverage_facade_counts_training_up_to_the_period_end(covered: Engine) -> None:
+    """The period of 2 weeks ending the week of 8 April ends Monday 13 April 00:00."""
+    p = service.Period.ending(date(2026, 4, 8), 2)
+    app = Flask("coverage")
+    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
+    with app.app_context():
+        attendances, table = service.training(covered, p, None)
+    t = table.set_index("district_code")
+    assert t.loc["0200", "coverage"] == pytest.approx(2 / 3)  # B trained on 10 April
+    # attendances over the months the period touches (March, April): 5 March and 10 April
+    assert attendances["enterprises_sum"].sum() == 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -20,11 +20,12 @@ def test_period_whole_weeks_ending_after_this_week() -> None:
     p = service.Period.ending(date(2026, 11, 25), 2)  # a Wednesday
     assert (p.start, p.end) == (date(2026, 11, 16), date(2026, 11, 30))
     assert p.months == (date(2026, 11, 1), date(2026, 12, 1))
-    assert p.years == (date(2026, 1, 1), date(2027, 1, 1))
+    assert p.year == date(2026, 1, 1)
+    assert p.end_time == datetime(2026, 11, 30, 0, 0)
     p = service.Period.ending(date(2026, 12, 31), 13)  # Thursday; the week ends 3 Jan 2027
     assert p.end == date(2027, 1, 4)
     assert p.months == (date(2026, 10, 1), date(2027, 2, 1))
-    assert p.years == (date(2027, 1, 1), date(2028, 1, 1))
+    assert p.year == date(2027, 1, 1)
 
 
 def test_narrow_never_widens() -> None:
@@ -111,33 +112,52 @@ def test_repeat_table_empty() -> None:
 
 
 def test_coverage_table() -> None:
-    trained = pd.DataFrame(
-        {
-            "month": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-01-01"]),
-            "district_code": ["0200", "0200", "7900"],
-            "type": ["ENTERPRISE_OUTREACH"] * 3,
-            "sessions_n": [1, 2, 1],
-            "enterprises_sum": [30, 20, 0],
-            "participants_sum": [60, 40, 5],
-        }
-    )
     declaring = pd.DataFrame(
         {
-            "year": pd.to_datetime(["2026-01-01"] * 2),
-            "declare_district": ["0200", "0100"],
-            "enterprises_n": [200, 80],
-            "declared_n": [1000, 400],
-            "returned_n": [30, 4],
-            "cross_n": [250, 100],
+            "declare_district": ["0200", "0100", "7900"],
+            "enterprises_n": [200, 80, 0],
+            "trained_n": [50, 0, 0],
+            "declared_n": [1000, 400, 0],
+            "returned_n": [30, 4, 0],
+            "cross_n": [250, 100, 0],
         }
     )
-    out = service.coverage_table(trained, declaring).set_index("district_code")
-    assert out.loc["0200", "trained_n"] == 50
+    out = service.coverage_table(declaring).set_index("district_code")
+    assert list(out.index) == ["0100", "0200", "7900"]
     assert out.loc["0200", "coverage"] == pytest.approx(0.25)
     assert out.loc["0200", "returned_share"] == pytest.approx(0.03)
     assert out.loc["0100", "trained_n"] == 0 and out.loc["0100", "coverage"] == 0
     assert out.loc["0100", "cross_share"] == pytest.approx(0.25)
     assert math.isnan(out.loc["7900", "coverage"])  # nobody declared there
+
+
+def test_coverage_figure_is_a_share_with_counts_in_the_hover() -> None:
+    table = service.coverage_table(
+        pd.DataFrame(
+            {
+                "declare_district": ["0200", "0100"],
+                "enterprises_n": [2086, 40],
+                "trained_n": [1146, 40],
+                "declared_n": [1000, 400],
+                "returned_n": [30, 4],
+                "cross_n": [250, 100],
+            }
+        )
+    )
+    figure = fig.coverage_figure(table, "en")
+    (bar,) = figure["data"]
+    assert bar["x"] == ["Beijing", "Tianjin"]
+    assert bar["y"] == pytest.approx([1.0, 1146 / 2086])
+    assert bar["text"] == ["100.0%", "54.9%"]
+    assert bar["hovertext"][1].startswith("1,146 of 2,086 declaring enterprises trained (54.9%)")
+    axis = figure["layout"]["yaxis"]
+    assert axis["tickformat"] == ".0%" and axis["range"] == [0, 1.0]
+    zh = fig.coverage_figure(table, "zh")
+    assert zh["data"][0]["hovertext"][1].startswith("2,086 家申报企业中 1,146 家已参训")
+    assert "0200" not in json.dumps(zh, ensure_ascii=False)
+    counts = ["enterprises_n", "trained_n", "declared_n", "returned_n", "cross_n"]
+    empty = service.coverage_table(pd.DataFrame(columns=["declare_district", *counts]))
+    assert fig.coverage_figure(empty, "en")["data"] == []
 
 
 def test_kpi_values() -> None:
