@@ -33,7 +33,7 @@ from dashboard.figures.command import (
 from dashboard.figures.command_map import BoundaryUrls, map_figure
 from dashboard.i18n import beijing_now, district_names, format_ts, normalise_lang, t
 from dashboard.live import Thresholds
-from dashboard.queries import QUERY_ERRORS, Scope
+from dashboard.queries import QUERY_ERRORS, Scope, narrow
 from dashboard.reference import load_reference
 from layouts import ids
 from layouts.command_center import ALL, alarm_list, detail_head, kpi_tile, severity_chips
@@ -80,7 +80,7 @@ def _context(view: Any) -> tuple[str | None, Scope, Thresholds]:
     if district is not None and scope is not None and district not in scope:
         raise refused("view")
     th = Thresholds.from_settings(callbacks.settings())
-    return district, command.narrow(scope, district), th
+    return district, narrow(scope, district), th
 
 
 def _guarded(build: Callable[[], tuple[Any, ...]], n: int, good: Any, lang: str) -> tuple[Any, ...]:

@@ -22,7 +22,7 @@ from dashboard import service
 from dashboard.figures import empty_figure
 from dashboard.figures import service as fig
 from dashboard.i18n import beijing_now, normalise_lang, t
-from dashboard.queries import QUERY_ERRORS, Scope
+from dashboard.queries import QUERY_ERRORS, Scope, narrow
 from dashboard.reference import load_reference
 from layouts import ids
 from layouts.service import ALL, CHANNELS, FC_DIMS, VOLUME_DIMS, kpi_strip
@@ -53,7 +53,7 @@ def parse(district: Any, channel: Any, weeks: Any) -> tuple[Scope, str | None, s
     if not isinstance(weeks, int) or isinstance(weeks, bool) or weeks not in service.PERIOD_WEEKS:
         raise refused("period")
     period = service.Period.ending(beijing_now().date(), weeks)
-    return service.narrow(scope, chosen), None if channel == ALL else channel, period
+    return narrow(scope, chosen), None if channel == ALL else channel, period
 
 
 def _dim(value: Any, allowed: tuple[str, ...], what: str) -> str:

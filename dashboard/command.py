@@ -34,16 +34,6 @@ from dashboard.reference import load_reference
 DETAIL_HOURS = 24
 
 
-def narrow(scope: Scope, view: str | None) -> Scope:
-    """The districts to query: the view's district if the caller may see it, else nothing
-    more than the scope (an out-of-scope view gives an empty scope, never a wider one)."""
-    if view is None:
-        return scope
-    if scope is None or view in scope:
-        return (view,)
-    return ()
-
-
 def minute(now: datetime) -> datetime:
     """`now` rounded down to the minute (the cache grain of the live views)."""
     return now.replace(second=0, microsecond=0)

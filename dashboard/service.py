@@ -141,15 +141,6 @@ def from_url(query: dict[str, object], districts: Iterable[str]) -> tuple[View, 
     return view, refused
 
 
-def narrow(scope: Scope, district: str | None) -> Scope:
-    """The districts to query: `district` if the caller may see it (else none), or the scope."""
-    if district is None:
-        return scope
-    if scope is None or district in scope:
-        return (district,)
-    return ()
-
-
 def share(part: pd.Series | float, whole: pd.Series | float) -> pd.Series | float:
     """part / whole, NaN where whole is 0."""
     if isinstance(whole, pd.Series):

@@ -67,6 +67,16 @@ def in_scope(column: ColumnElement[str], scope: Scope) -> ColumnElement[bool]:
     return column.in_(list(scope))
 
 
+def narrow(scope: Scope, district: str | None) -> Scope:
+    """The districts to query: `district` if the caller may see it, else nothing more than the
+    scope (an out-of-scope district gives an empty scope, never a wider one)."""
+    if district is None:
+        return scope
+    if scope is None or district in scope:
+        return (district,)
+    return ()
+
+
 def scoped(stmt: Select[Any], column: ColumnElement[str], scope: Scope) -> Select[Any]:
     """`stmt` limited to the districts in `scope` (unchanged for None)."""
     return stmt if scope is None else stmt.where(in_scope(column, scope))

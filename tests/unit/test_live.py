@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from dashboard import command
 from dashboard.live import (
     ALARM_COLUMNS,
     BOARD_COLUMNS,
@@ -21,6 +20,7 @@ from dashboard.live import (
     port_board,
     port_status,
 )
+from dashboard.queries import narrow
 
 NOW = datetime(2026, 11, 25, 12, 30)  # a Wednesday
 TH = Thresholds()
@@ -243,11 +243,11 @@ def test_alarms_list_breaches_newest_first_and_clear_when_gone() -> None:
 
 
 def test_narrow_never_widens_the_scope() -> None:
-    assert command.narrow(None, None) is None
-    assert command.narrow(None, "0200") == ("0200",)
-    assert command.narrow(("0100", "0200"), "0200") == ("0200",)
-    assert command.narrow(("0100",), "0200") == ()
-    assert command.narrow(("0100",), None) == ("0100",)
+    assert narrow(None, None) is None
+    assert narrow(None, "0200") == ("0200",)
+    assert narrow(("0100", "0200"), "0200") == ("0200",)
+    assert narrow(("0100",), "0200") == ()
+    assert narrow(("0100",), None) == ("0100",)
 
 
 def test_feed_text_in_map_hover_is_escaped() -> None:

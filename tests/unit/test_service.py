@@ -13,6 +13,7 @@ import pytest
 from dashboard import service
 from dashboard.figures import service as fig
 from dashboard.histogram import bucket_of_hours
+from dashboard.queries import narrow
 from layouts.service import initial
 
 
@@ -29,11 +30,11 @@ def test_period_whole_weeks_ending_after_this_week() -> None:
 
 
 def test_narrow_never_widens() -> None:
-    assert service.narrow(None, None) is None
-    assert service.narrow(None, "0200") == ("0200",)
-    assert service.narrow(("0100", "0200"), "0200") == ("0200",)
-    assert service.narrow(("0100",), "0200") == ()
-    assert service.narrow(("0100",), None) == ("0100",)
+    assert narrow(None, None) is None
+    assert narrow(None, "0200") == ("0200",)
+    assert narrow(("0100", "0200"), "0200") == ("0200",)
+    assert narrow(("0100",), "0200") == ()
+    assert narrow(("0100",), None) == ("0100",)
 
 
 def test_rank_units_passed_on() -> None:
