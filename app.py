@@ -16,7 +16,16 @@ from dash import Dash
 from flask import Flask
 
 import callbacks
-from callbacks import admin, command_center, data_status, districts, service, shell, trade
+from callbacks import (
+    admin,
+    command_center,
+    data_status,
+    districts,
+    emergency,
+    service,
+    shell,
+    trade,
+)
 from dashboard import api, security
 from dashboard.cache import init_cache
 from dashboard.config import Settings
@@ -39,6 +48,7 @@ CALLBACK_PAGES = {
     "trade-": "trade",
     "dist-": "districts",
     "svc-": "service",
+    "em-": "emergency",
 }
 
 
@@ -70,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     register_pages(settings.refresh_seconds)
     app.layout = lambda: shell_layout.layout(settings.refresh_seconds)
-    for module in (shell, command_center, data_status, admin, trade, districts, service):
+    for module in (shell, command_center, data_status, admin, trade, districts, service, emergency):
         module.register(app)
     limiter = security.install(
         server,

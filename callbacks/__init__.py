@@ -13,11 +13,10 @@ from typing import cast
 
 import flask
 
-from dashboard.config import Settings
+from dashboard.config import EXT_SETTINGS, Settings
 from dashboard.queries import Engine, EngineProvider, Scope
 
 EXT_ENGINE = "dashboard.engine"
-EXT_SETTINGS = "dashboard.settings"
 
 
 def install(server: flask.Flask, settings: Settings) -> None:

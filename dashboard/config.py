@@ -17,6 +17,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 REFERENCE_DIR = DATA_DIR / "reference"
+# Where the app factory keeps the Settings on its Flask app (`flask_app.extensions[...]`).
+EXT_SETTINGS = "dashboard.settings"
 DEFAULT_DB_PATH = DATA_DIR / "customs.db"
 TIMEZONE = "Asia/Shanghai"
 
@@ -60,6 +62,12 @@ class Settings:
         login_rate_limit: sign-in attempts allowed per client address (Flask-Limiter).
         api_max_bytes: largest body the ingest API accepts.
         api_rate_limit: ingest API requests allowed per client address.
+        incident_sla_file: CSV of the incident SLA targets per severity and stage
+            (data/reference/incident_sla.csv is the default; see dashboard.emergency).
+        incident_at_risk_share: an open incident is at risk once this share of a stage's
+            allowance is used.
+        team_utilisation_target: hours on incidents against rostered hours a member should
+            stay under (0.7 = 70 %).
     """
 
     database_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
@@ -92,6 +100,9 @@ class Settings:
     login_rate_limit: str = "10 per minute"
     api_max_bytes: int = 64 * 1024 * 1024
     api_rate_limit: str = "120 per minute"
+    incident_sla_file: str = str(REFERENCE_DIR / "incident_sla.csv")
+    incident_at_risk_share: float = 0.75
+    team_utilisation_target: float = 0.7
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

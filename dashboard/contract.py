@@ -650,6 +650,60 @@ TRAINING_ATTENDANCE = Feed(
     ),
 )
 
+# One row per work spell of a team member on an incident (domain.md 3.8): from being put on
+# it to being released from it. A member may have several spells on one incident (a shift
+# change hands it over and back); the Emergency Response page sums spells for workload and
+# splits them into hours inside and outside the member's shift.
+INCIDENT_ASSIGNMENTS = Feed(
+    "incident_assignments",
+    "事件处置任务",
+    "Incident assignments",
+    key=("incident_id", "member_id", "assigned_at"),
+    time_field="assigned_at",
+    district_field="district_code",
+    fields=(
+        Field(
+            "incident_id",
+            "str",
+            "事件编号",
+            "Incident id",
+            pattern=r"[A-Z0-9][A-Z0-9-]{2,39}",
+            references="incidents",
+            example="INC-0200-20250303-001",
+        ),
+        Field(
+            "district_code",
+            "code",
+            "事件所属关区",
+            "District of the incident",
+            codes="district",
+            example="0200",
+        ),
+        Field("member_id", "code", "队员", "Team member", codes="member", example="ERT-BTH-M06"),
+        Field(
+            "task",
+            "code",
+            "任务",
+            "Task",
+            codes="assignment_task",
+            example="ON_SCENE",
+        ),
+        _ts(
+            "assigned_at",
+            "指派时间",
+            "Assigned",
+            nullable=False,
+            example="2025-03-03T08:10:00+08:00",
+        ),
+        _ts(
+            "released_at",
+            "解除时间（进行中为空）",
+            "Released (empty while still on it)",
+            example="2025-03-03T12:40:00+08:00",
+        ),
+    ),
+)
+
 FEEDS: dict[str, Feed] = {
     f.name: f
     for f in (
@@ -660,6 +714,7 @@ FEEDS: dict[str, Feed] = {
         TRAININGS,
         ENTERPRISES,
         TRAINING_ATTENDANCE,
+        INCIDENT_ASSIGNMENTS,
     )
 }
 

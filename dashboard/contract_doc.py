@@ -74,6 +74,12 @@ RULES = {
         "an enterprise in the register: send the trainings and enterprises feeds first, else "
         "the row is quarantined with the reason",
     ],
+    "incident_assignments": [
+        "one row per work spell of a member on an incident; released_at >= assigned_at, empty "
+        "while the member is still on it",
+        "incident_id must name a stored incident of district_code (send the incidents feed "
+        "first), and member_id a member of the team that covers that district",
+    ],
 }
 
 

@@ -40,6 +40,7 @@ PERIOD_FEEDS = (
     "declarations",
     "queue_observations",
     "incidents",
+    "incident_assignments",
     "inquiries",
     "trainings",
     "training_attendance",

@@ -12,6 +12,8 @@ which incidents cut lanes, slow service or bring a surge of trucks, and for how 
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import numpy as np
 import pandas as pd
 
@@ -36,6 +38,7 @@ from dashboard.gen_common import (
     world,
 )
 from dashboard.gen_service import inquiry_timelines, mild
+from dashboard.roster import members
 
 # fmt: off
 CATEGORIES = np.array(["SYSTEM_OUTAGE", "PORT_CONGESTION", "SEVERE_WEATHER", "PUBLIC_HEALTH",
@@ -187,8 +190,10 @@ def incident_timelines(
         )
         eu = esc[[f"u_inc{i}" for i in range(4)]].to_numpy().T
         ez = esc[[f"z_inc{i}" for i in range(N_NORMAL)]].to_numpy().T
-        e = _plan(e, eu, ez)
+        # the inquiry's id, set before planning so the rows keep their order (an id set after
+        # _plan re-sorted them named incidents of other districts)
         e["incident_id"] = esc["incident_id"].to_numpy()
+        e = _plan(e, eu, ez)
         frame = pd.concat([frame, e], ignore_index=True)
     return frame.sort_values("reported", kind="stable").reset_index(drop=True)
 
@@ -247,14 +252,15 @@ def _plan(f: pd.DataFrame, u: np.ndarray, z: np.ndarray) -> pd.DataFrame:
 
 
 def _lead(team: np.ndarray, reported: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """A member of the team whose shift (A 00-08, B 08-16, C 16-24) covers the report."""
-    members = world().members
-    shift = np.array(["A", "B", "C"])[(reported // HOUR % 24) // 8]
+    """A member of the team on shift when the incident is reported (`dashboard.roster`:
+    shift hours and rest days)."""
+    roster = sorted(members().values(), key=lambda m: m.member_id)
     out = np.empty(len(team), dtype=object)
-    for (t, s), group in members.groupby(["team_id", "shift"]):
-        sel = (team == t) & (shift == s)
-        ids = group["member_id"].to_numpy(dtype=object)
-        out[sel] = ids[(u[sel] * len(ids)).astype(int)]
+    for i, (t, sec) in enumerate(zip(team, reported, strict=True)):
+        at = datetime(1970, 1, 1) + timedelta(seconds=int(sec))
+        ids = [m.member_id for m in roster if m.team_id == t and m.on_duty(at)]
+        ids = ids or [m.member_id for m in roster if m.team_id == t]
+        out[i] = ids[int(u[i] * len(ids))] if ids else None
     return out
 
 

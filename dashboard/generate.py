@@ -28,6 +28,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from dashboard.contract import FEEDS
+from dashboard.gen_assignments import incident_spells, materialize_assignments
 from dashboard.gen_common import DAY, days_covering, to_wall
 from dashboard.gen_declarations import materialize, timelines
 from dashboard.gen_enterprises import register
@@ -54,6 +55,7 @@ ROWS_PER_DAY = {
     "trainings": 0.3,
     "enterprises": 5.0,
     "training_attendance": 60.0,
+    "incident_assignments": 12.0,
 }
 
 
@@ -73,6 +75,13 @@ def _incidents(start_s: int, end_s: int, now_s: int, seed: int, scale: float) ->
     tl = _incidents_tl(start_s - DAY, end_s, seed, scale)
     t = tl["reported"].to_numpy()
     return materialize_incidents(tl[(t >= start_s) & (t < end_s) & (t <= now_s)], now_s)
+
+
+def _assignments(start_s: int, end_s: int, now_s: int, seed: int, scale: float) -> pd.DataFrame:
+    tl = _incidents_tl(start_s - DAY, end_s, seed, scale)
+    t = tl["reported"].to_numpy()
+    spells = incident_spells(tl[(t >= start_s) & (t < end_s) & (t <= now_s)], seed)
+    return materialize_assignments(spells, now_s)
 
 
 def _queues(start_s: int, end_s: int, now_s: int, seed: int, scale: float) -> pd.DataFrame:
@@ -129,6 +138,7 @@ GENERATORS: dict[str, Callable[[int, int, int, int, float], pd.DataFrame]] = {
     "trainings": _trainings,
     "enterprises": _enterprises,
     "training_attendance": _attendance,
+    "incident_assignments": _assignments,
 }
 
 

@@ -17,6 +17,7 @@ from dashboard.config import TIMEZONE
 from dashboard.labels_access import LABELS as ACCESS_LABELS
 from dashboard.labels_command import LABELS as COMMAND_LABELS
 from dashboard.labels_districts import LABELS as DISTRICTS_LABELS
+from dashboard.labels_emergency import LABELS as EMERGENCY_LABELS
 from dashboard.labels_service import LABELS as SERVICE_LABELS
 from dashboard.labels_trade import LABELS as TRADE_LABELS
 from dashboard.reference import load_reference
@@ -170,6 +171,7 @@ CATALOG.update(ACCESS_LABELS)
 CATALOG.update(TRADE_LABELS)
 CATALOG.update(DISTRICTS_LABELS)
 CATALOG.update(SERVICE_LABELS)
+CATALOG.update(EMERGENCY_LABELS)
 
 _DISTRICT_SUFFIX: Final = {"zh": "海关", "en": " Customs"}
 

@@ -276,6 +276,7 @@ DELTA_BUILDERS: dict[str, list[Callable[[pd.DataFrame], Deltas]]] = {
     "trainings": [_training_deltas],
     "enterprises": [],
     "training_attendance": [],
+    "incident_assignments": [],
 }
 FEED_ROLLUPS: dict[str, list[Table]] = {
     "declarations": [
@@ -317,6 +318,7 @@ FEED_ROLLUPS: dict[str, list[Table]] = {
     "trainings": [schema.rollup_training_monthly],
     "enterprises": [],
     "training_attendance": [],
+    "incident_assignments": [],
 }
 
 # Builders that also read the database, on the batch's own connection inside its

@@ -33,7 +33,7 @@ from dashboard.contract import ENDED_STATUSES
 # tables that are new or whose columns or key changed (`rollups.stale_rollups`); a rollup
 # whose meaning changes without a column change (a builder's rule, a bucket width) must say
 # so with a higher `info={"revision": n}` on its table.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 14
 metadata = MetaData()
 # Timestamps are kept to the second. On SQLite they are text in exactly this form, so that
 # the bulk loader, SQLAlchemy's bound parameters and SQLite's text comparison all agree.
@@ -330,6 +330,26 @@ Index(
     training_attendance.c.attended_at,
 )
 
+# Work spells of team members on incidents (the contract's `incident_assignments` feed):
+# the Emergency Response page reads a week's spells by time (workload) and one incident's.
+incident_assignments = Table(
+    "incident_assignments",
+    metadata,
+    _code("incident_id", 40, primary_key=True),
+    _code("member_id", 16, primary_key=True),
+    Column("assigned_at", Timestamp, primary_key=True),
+    _code("district_code", 4),
+    _code("task", 24),
+    Column("released_at", Timestamp),
+    *_loaded(),
+)
+Index(
+    "ix_incident_assignments_time",
+    incident_assignments.c.assigned_at,
+    incident_assignments.c.released_at,
+)
+Index("ix_incident_assignments_open", incident_assignments.c.released_at)
+
 FACT_TABLES: dict[str, Table] = {
     "declarations": declarations,
     "queue_observations": queue_observations,
@@ -338,6 +358,7 @@ FACT_TABLES: dict[str, Table] = {
     "trainings": trainings,
     "enterprises": enterprises,
     "training_attendance": training_attendance,
+    "incident_assignments": incident_assignments,
 }
 
 # --- ingest bookkeeping -------------------------------------------------------------------

@@ -367,6 +367,24 @@ def _training_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     )
 
 
+def _assignment_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
+    r.add(t["released_at"] < t["assigned_at"], "released_at is before assigned_at")
+    covers = ref.team_districts()
+    team = t["member_id"].map(ref.member_team())
+    covered = [
+        d in covers.get(str(m), frozenset()) for m, d in zip(team, t["district_code"], strict=True)
+    ]
+    r.add(
+        team.notna() & t["district_code"].notna() & ~pd.Series(covered, index=t.index),
+        _text(
+            "member ",
+            t["member_id"].fillna(""),
+            " is on a team that does not cover district ",
+            t["district_code"].fillna(""),
+        ),
+    )
+
+
 def _no_rules(t: pd.DataFrame, r: _Reasons, ref: Reference) -> None:
     return None
 
@@ -379,6 +397,7 @@ CROSS_CHECKS = {
     "trainings": _training_rules,
     "enterprises": _no_rules,
     "training_attendance": _no_rules,  # its references are checked on load (dashboard.ingest)
+    "incident_assignments": _assignment_rules,
 }
 
 
@@ -414,4 +433,5 @@ DERIVE = {
     "trainings": _derive_nothing,
     "enterprises": _derive_nothing,
     "training_attendance": _derive_nothing,
+    "incident_assignments": _derive_nothing,
 }

@@ -7,13 +7,14 @@ being built.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import flask
 from dash import html
 
+from dashboard.config import EXT_SETTINGS, Settings
 from dashboard.i18n import LANG_COOKIE, normalise_lang, t
 
 STATE_CLASS = {
@@ -39,6 +40,13 @@ def current_lang() -> str:
     if not flask.has_request_context():
         return normalise_lang(None)
     return normalise_lang(flask.request.cookies.get(LANG_COOKIE))
+
+
+def app_settings() -> Settings:
+    """The settings of the app serving the current request (defaults outside one)."""
+    if not flask.has_app_context():
+        return Settings()
+    return cast(Settings, flask.current_app.extensions.get(EXT_SETTINGS, Settings()))
 
 
 def user_scope() -> tuple[str, ...] | None:

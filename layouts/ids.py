@@ -114,6 +114,38 @@ class Service:
     NOTICE = "svc-notice-div"
 
 
+class Emergency:
+    """Emergency Response page (/emergency): incidents, SLA, workload, trends."""
+
+    DISTRICT = "em-district-dropdown"
+    SEVERITY = "em-severity-checklist"
+    CATEGORY = "em-category-dropdown"
+    PERIOD = "em-period-radio"
+    RANGE = "em-range-text"
+    NOTICE = "em-notice-div"
+    URL_SYNC = "em-url-sync-store"
+    INCIDENT = "em-incident-store"
+    KPIS = "em-kpis-div"
+    OPEN_GRID = "em-open-grid"
+    OPEN_BARS = "em-open-bars-graph"
+    SLA_TABLE = "em-sla-grid"
+    SLA_TREND = "em-sla-trend-graph"
+    WORKLOAD = "em-workload-graph"
+    WORKLOAD_GRID = "em-workload-grid"
+    DISTRICT_SHARE = "em-district-share-graph"
+    TREND_BY = "em-trend-by-radio"
+    TRENDS = "em-trends-graph"
+    TIMES = "em-times-graph"
+    TIMES_NOTE = "em-times-note-text"
+    DETAIL = "em-detail-div"
+    TIMELINE = "em-timeline-graph"
+    SPELL_GRID = "em-spells-grid"
+    AFFECTED = "em-affected-text"
+    AFFECTED_GRID = "em-affected-grid"
+    PORT_WAIT = "em-port-wait-graph"
+    PORT_CLEARANCE = "em-port-clearance-graph"
+
+
 class Districts:
     """District Analysis page (/districts): drill from region to declaration."""
 
