@@ -196,9 +196,8 @@ def update_workload(
         )
         period = em.Period.ending(now, view.weeks)
         window_end = min(period.end, now)
-        spent = em.spell_hours(
-            em.spells(eng, period.start, window_end, scope), roster, period.start, window_end
-        )
+        spent = em.spells(eng, period.start, window_end, scope)
+        spent = spent.assign(hours=em.overlap_hours(spent, period.start, window_end))
         shares = em.district_hours(spent, load_reference().member_team())
         return (
             fig.workload_figure(work, target, lang),

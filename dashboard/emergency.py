@@ -40,7 +40,7 @@ from dashboard.cache import cache
 from dashboard.queries import Scope, feeds
 from dashboard.queries import incidents as q
 from dashboard.roster import Member, members
-from dashboard.workdays import EPOCH, deadline_days
+from dashboard.workdays import deadline_days
 
 STAGES = ("acknowledged", "dispatched", "mitigated", "resolved")
 SEVERITIES = ("I", "II", "III", "IV")
@@ -63,15 +63,16 @@ class Target:
 
     def deadlines(self, reported: pd.Series) -> pd.Series:
         """The deadline of each report time (naive Beijing time)."""
+        values = self.deadline_array(reported.to_numpy(dtype="datetime64[s]"))
+        return pd.Series(pd.to_datetime(values), index=reported.index)
+
+    def deadline_array(self, reported: np.ndarray) -> np.ndarray:
+        """`deadlines` on a datetime64[s] array."""
         if self.unit == "minutes":
-            return reported + pd.Timedelta(minutes=self.amount)
-        day_no = ((reported.dt.normalize() - pd.Timestamp(EPOCH)) // pd.Timedelta(days=1)).astype(
-            np.int64
-        )
-        last = deadline_days(day_no.to_numpy(), np.full(len(day_no), int(self.amount)))
-        return pd.Series(
-            pd.Timestamp(EPOCH) + pd.to_timedelta(last + 1, unit="D"), index=reported.index
-        )
+            return reported + np.timedelta64(int(round(self.amount * 60)), "s")
+        day_no = reported.astype("datetime64[D]").astype(np.int64)
+        last = deadline_days(day_no, np.full(len(day_no), int(self.amount)))
+        return (last + 1).astype("datetime64[D]").astype("datetime64[s]")
 
     def label(self) -> tuple[float, str]:
         """(amount, unit) for display."""
@@ -118,6 +119,9 @@ def targets_from(path: str) -> Targets:
 
 
 # --- SLA state ------------------------------------------------------------------------------
+STATE_COLUMNS = ["incident_id", "severity", "stage", "deadline", "reached", "state", "used"]
+
+
 def evaluate(
     incidents: pd.DataFrame, targets: Targets, now: datetime, at_risk: float
 ) -> pd.DataFrame:
@@ -135,50 +139,45 @@ def evaluate(
         reached (time or NaT), state (met, breached, at_risk, pending), used (share of the
         allowance used: reached or now, against the deadline).
     """
-    parts: list[pd.DataFrame] = []
-    now_ts = pd.Timestamp(now)
-    for i, stage in enumerate(STAGES):
-        reached = incidents[f"{stage}_at"]
-        for later in STAGES[i + 1 :]:  # a skipped stage counts as reached with the next one
-            reached = reached.fillna(incidents[f"{later}_at"])
-        for sev in SEVERITIES:
-            target = targets.get((sev, stage))
-            sel = incidents["severity"] == sev
-            if target is None or not sel.any():
-                continue
-            rep = incidents.loc[sel, "reported_at"]
-            deadline = target.deadlines(rep)
-            done = reached[sel]
-            clock = done.fillna(now_ts)
-            allowance = (deadline - rep).dt.total_seconds()
-            used = (clock - rep).dt.total_seconds() / allowance
-            state = np.select(
-                [
-                    done.notna() & (done <= deadline),
-                    done.notna() | (now_ts > deadline),
-                    used >= at_risk,
-                ],
-                ["met", "breached", "at_risk"],
-                "pending",
-            )
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "incident_id": incidents.loc[sel, "incident_id"],
-                        "severity": sev,
-                        "stage": stage,
-                        "deadline": deadline,
-                        "reached": done,
-                        "state": state,
-                        "used": used,
-                    }
-                )
-            )
-    if not parts:
-        return pd.DataFrame(
-            columns=["incident_id", "severity", "stage", "deadline", "reached", "state", "used"]
+    n = len(incidents)
+    rep = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
+    sev = incidents["severity"].to_numpy(dtype=object)
+    ids = incidents["incident_id"].to_numpy(dtype=object)
+    now64 = np.datetime64(now, "s")
+    reached: dict[str, np.ndarray] = {}
+    later = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    for stage in reversed(STAGES):  # a skipped stage counts as reached with the next one
+        own = incidents[f"{stage}_at"].to_numpy(dtype="datetime64[s]")
+        later = np.where(np.isnat(own), later, own)
+        reached[stage] = later
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in STATE_COLUMNS}
+    for stage in STAGES:
+        deadline = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+        for code in SEVERITIES:
+            target, mask = targets.get((code, stage)), sev == code
+            if target is not None and mask.any():
+                deadline[mask] = target.deadline_array(rep[mask])
+        has = ~np.isnat(deadline)
+        if not has.any():
+            continue
+        d, r, done = deadline[has], rep[has], reached[stage][has]
+        got = ~np.isnat(done)
+        clock = np.where(got, done, now64)
+        used = (clock - r).astype(np.int64) / (d - r).astype(np.int64)
+        state = np.select(
+            [got & (done <= d), got | (now64 > d), used >= at_risk],
+            ["met", "breached", "at_risk"],
+            "pending",
         )
-    return pd.concat(parts, ignore_index=True)
+        for col, values in zip(
+            STATE_COLUMNS,
+            (ids[has], sev[has], np.full(len(d), stage, dtype=object), d, done, state, used),
+            strict=True,
+        ):
+            parts[col].append(values)
+    if not parts["incident_id"]:
+        return pd.DataFrame(columns=STATE_COLUMNS)
+    return pd.DataFrame({c: np.concatenate(v) for c, v in parts.items()})
 
 
 def risk_list(incidents: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
@@ -209,8 +208,10 @@ def risk_list(incidents: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
     out = incidents.copy()
     ids = out["incident_id"]
     out["next_stage"] = ids.map(nxt["stage"])
-    out["next_deadline"] = ids.map(nxt["deadline"])
-    out["used"] = ids.map(worst).fillna(ids.map(nxt["used"]))
+    out["next_deadline"] = pd.to_datetime(ids.map(nxt["deadline"]))
+    out["used"] = pd.to_numeric(ids.map(worst), errors="coerce").fillna(
+        pd.to_numeric(ids.map(nxt["used"]), errors="coerce")
+    )
     out["risk"] = np.where(
         ids.isin(worst.index),
         "breached",
@@ -226,22 +227,42 @@ def risk_list(incidents: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
 
 
 def shares_met(states: pd.DataFrame, by: Iterable[str]) -> pd.DataFrame:
-    """met_n, breached_n and share met (NaN without any) grouped by `by`."""
+    """met_n, breached_n and share met (NaN without any) grouped by `by` (factorized and
+    counted with numpy: a pandas group-by costs more than the whole rest of a panel)."""
     keys = list(by)
-    judged = states[states["state"].isin(["met", "breached"])]
-    counts = (
-        judged.assign(met_n=judged["state"].eq("met"), breached_n=judged["state"].eq("breached"))
-        .groupby(keys, observed=True)[["met_n", "breached_n"]]
-        .sum()
-        .astype(int)
-        .reset_index()
-    )
-    total = counts["met_n"] + counts["breached_n"]
-    counts["share_met"] = counts["met_n"] / total.where(total > 0)
-    return counts
+    state = states["state"].to_numpy(dtype=object)
+    met, late = state == "met", state == "breached"
+    judged = met | late
+    codes, uniques = [], []
+    for k in keys:
+        code, unique = pd.factorize(states[k][judged], sort=True)
+        codes.append(code)
+        uniques.append(pd.Index(unique).astype(object).to_numpy())
+    dims = tuple(max(len(u), 1) for u in uniques)
+    flat = np.ravel_multi_index(codes, dims) if keys else np.zeros(int(judged.sum()), np.int64)
+    size = int(np.prod(dims))
+    met_n = np.bincount(flat, weights=met[judged], minlength=size).astype(int)
+    late_n = np.bincount(flat, weights=late[judged], minlength=size).astype(int)
+    cells = np.flatnonzero(met_n + late_n)
+    index = np.unravel_index(cells, dims)
+    out = pd.DataFrame({k: u[i] for k, u, i in zip(keys, uniques, index, strict=True)})
+    out["met_n"], out["breached_n"] = met_n[cells], late_n[cells]
+    total = out["met_n"] + out["breached_n"]
+    out["share_met"] = out["met_n"] / total.where(total > 0)
+    return out
 
 
 # --- workload -------------------------------------------------------------------------------
+def overlap_hours(spells: pd.DataFrame, start: datetime, end: datetime) -> np.ndarray:
+    """Hours of each spell inside `[start, end)` (an open spell runs to `end`), vectorized."""
+    a = spells["assigned_at"].to_numpy(dtype="datetime64[s]")
+    b = spells["released_at"].to_numpy(dtype="datetime64[s]")
+    hi = np.datetime64(end, "s")
+    b = np.where(np.isnat(b), hi, np.minimum(b, hi))
+    a = np.maximum(a, np.datetime64(start, "s"))
+    return np.clip((b - a).astype(np.int64), 0, None) / 3600.0
+
+
 def spell_hours(
     spells: pd.DataFrame, roster: dict[str, Member], start: datetime, end: datetime
 ) -> pd.DataFrame:
@@ -256,21 +277,17 @@ def spell_hours(
     Returns:
         `spells` with hours and off_shift_hours.
     """
-    hours, off = [], []
-    for m, a, b in zip(
-        spells["member_id"], spells["assigned_at"], spells["released_at"], strict=True
-    ):
+    hours = overlap_hours(spells, start, end)
+    off = np.zeros(len(spells))
+    rows = zip(spells["member_id"], spells["assigned_at"], spells["released_at"], strict=True)
+    for i, (m, a, b) in enumerate(rows):
+        if hours[i] <= 0:
+            continue
         low = max(a.to_pydatetime(), start)
         high = min(end if pd.isna(b) else b.to_pydatetime(), end)
-        if high <= low:
-            hours.append(0.0)
-            off.append(0.0)
-            continue
-        total = (high - low).total_seconds()
         member = roster.get(str(m))
         inside = member.on_shift_seconds(low, high) if member else 0.0
-        hours.append(total / 3600.0)
-        off.append((total - inside) / 3600.0)
+        off[i] = hours[i] - inside / 3600.0
     return spells.assign(hours=hours, off_shift_hours=off)
 
 
@@ -352,23 +369,26 @@ def week_start(t: pd.Series) -> pd.Series:
 
 def weekly_times(incidents: pd.DataFrame) -> pd.DataFrame:
     """Per report week: n, and median and p90 of minutes to acknowledge and hours to resolve
-    (over the incidents that reached the stage)."""
-    f = incidents.assign(
-        week=week_start(incidents["reported_at"]),
-        ack_min=(incidents["acknowledged_at"] - incidents["reported_at"]).dt.total_seconds() / 60,
-        res_h=(incidents["resolved_at"] - incidents["reported_at"]).dt.total_seconds() / 3600,
-    )
-    g = f.groupby("week")
-    out = pd.DataFrame(
-        {
-            "n": g.size(),
-            "ack_p50": g["ack_min"].median(),
-            "ack_p90": g["ack_min"].quantile(0.9),
-            "res_p50": g["res_h"].median(),
-            "res_p90": g["res_h"].quantile(0.9),
-        }
-    )
-    return out.reset_index()
+    (over the incidents that reached the stage; linear interpolation, as numpy's default)."""
+    columns = ["week", "n", "ack_p50", "ack_p90", "res_p50", "res_p90"]
+    if incidents.empty:
+        return pd.DataFrame(columns=columns)
+    rep = incidents["reported_at"].to_numpy(dtype="datetime64[s]")
+    ack = (incidents["acknowledged_at"].to_numpy(dtype="datetime64[s]") - rep).astype(float) / 60
+    res = (incidents["resolved_at"].to_numpy(dtype="datetime64[s]") - rep).astype(float) / 3600
+    ack[np.isnat(incidents["acknowledged_at"].to_numpy(dtype="datetime64[s]"))] = np.nan
+    res[np.isnat(incidents["resolved_at"].to_numpy(dtype="datetime64[s]"))] = np.nan
+    day = rep.astype("datetime64[D]")
+    week = day - ((day.astype(np.int64) + 3) % 7).astype("timedelta64[D]")  # 1970-01-01: Thu
+    rows = []
+    for w in np.unique(week):
+        sel = week == w
+        a, r = ack[sel], res[sel]
+        a, r = a[~np.isnan(a)], r[~np.isnan(r)]
+        qa = np.percentile(a, [50, 90]) if len(a) else (np.nan, np.nan)
+        qr = np.percentile(r, [50, 90]) if len(r) else (np.nan, np.nan)
+        rows.append((pd.Timestamp(w), int(sel.sum()), *qa, *qr))
+    return pd.DataFrame(rows, columns=columns)
 
 
 def change(frame: pd.DataFrame, col: str, weeks: int = 4) -> tuple[float, float]:

@@ -97,6 +97,26 @@ def incident(n: int, *, title: str = "Fog closes gates") -> dict[str, str]:
     }
 
 
+def assignment(
+    incident_id: str,
+    member: str,
+    start: datetime,
+    end: datetime | None,
+    *,
+    district: str = "0200",
+    task: str = "ON_SCENE",
+) -> dict[str, str]:
+    """One work spell of a member on an incident (`end` None: still on it)."""
+    return {
+        "incident_id": incident_id,
+        "district_code": district,
+        "member_id": member,
+        "task": task,
+        "assigned_at": iso(start),
+        "released_at": iso(end),
+    }
+
+
 def write_csv(
     path: Path,
     rows: list[dict[str, str]],

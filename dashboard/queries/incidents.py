@@ -18,13 +18,13 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import func, or_, select
-from sqlalchemy.sql import Executable
+from sqlalchemy import Select, func, or_, select
 
 from dashboard import schema
 from dashboard.contract import RESOLVED_INCIDENT_STATUSES
-from dashboard.queries import Bind, Scope, connect, read_frame, scoped
+from dashboard.queries import Bind, Scope, connect, read_frame, read_tuples, scoped
 
 INCIDENT_COLUMNS = [
     "incident_id",
@@ -49,11 +49,20 @@ MAX_SPELL_HOURS = 72  # a spell this long before a window is not looked at (a da
 TIME_COLUMNS = ("reported_at", "acknowledged_at", "dispatched_at", "mitigated_at", "resolved_at")
 
 
-def _frame(bind: Bind, stmt: Executable) -> pd.DataFrame:
-    frame = read_frame(bind, stmt, INCIDENT_COLUMNS)
-    for col in TIME_COLUMNS:
-        frame[col] = pd.to_datetime(frame[col])
-    return frame
+def _frame(bind: Bind, stmt: Select[Any]) -> pd.DataFrame:
+    """Rows straight from the driver into object and datetime64 columns (SQLite hands text
+    timestamps, PostgreSQL datetimes; numpy reads both), without pandas' type inference."""
+    rows = read_tuples(bind, stmt)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(INCIDENT_COLUMNS)
+    data: dict[str, Any] = {}
+    for name, values in zip(INCIDENT_COLUMNS, columns, strict=True):
+        if name in TIME_COLUMNS:
+            data[name] = np.array(values, dtype="datetime64[s]").astype("datetime64[ns]")
+        elif name == "affected_vehicles":
+            data[name] = pd.array(values, dtype="Int64")
+        else:
+            data[name] = np.array(values, dtype=object)
+    return pd.DataFrame(data)
 
 
 def open_incidents(bind: Bind, scope: Scope) -> pd.DataFrame:
@@ -118,11 +127,17 @@ def incident(bind: Bind, incident_id: str, scope: Scope) -> pd.DataFrame:
     return _frame(bind, scoped(stmt, i.district_code, scope))
 
 
-def _spell_frame(bind: Bind, stmt: Any) -> pd.DataFrame:
-    frame = read_frame(bind, stmt, SPELL_COLUMNS)
-    for col in ("assigned_at", "released_at"):
-        frame[col] = pd.to_datetime(frame[col])
-    return frame
+def _spell_frame(bind: Bind, stmt: Select[Any]) -> pd.DataFrame:
+    rows = read_tuples(bind, stmt)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(SPELL_COLUMNS)
+    return pd.DataFrame(
+        {
+            name: np.array(values, dtype="datetime64[s]").astype("datetime64[ns]")
+            if name.endswith("_at")
+            else np.array(values, dtype=object)
+            for name, values in zip(SPELL_COLUMNS, columns, strict=True)
+        }
+    )
 
 
 def spells_between(bind: Bind, start: datetime, end: datetime, scope: Scope) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from tests.app.conftest import PASSWORD, USERS
 from tests.app.dashcall import post, sign_in
 
 CC, D, S, A = ids.CommandCenter, ids.DataStatus, ids.Shell, ids.Admin
+EM = ids.Emergency
 ROLES = ["anonymous", "command", "leader", "analyst", "admin", "tianjin"]
 
 
@@ -115,6 +116,23 @@ CALLBACKS: dict[str, tuple[list[tuple[str, str]], list[Prop], list[Prop], set[st
         [(S.LANG, "data", "en")],
         {"command", "analyst", "admin"},  # not "tianjin": Data Status needs every district
     ),
+    "emergency overview": (
+        [
+            (EM.KPIS, "children"),
+            (EM.OPEN_GRID, "rowData"),
+            (EM.OPEN_BARS, "figure"),
+            (EM.RANGE, "children"),
+        ],
+        [
+            (EM.DISTRICT, "value", "all"),
+            (EM.SEVERITY, "value", []),
+            (EM.CATEGORY, "value", "all"),
+            (EM.PERIOD, "value", 13),
+            (S.REFRESH_INTERVAL, "n_intervals", 1),
+        ],
+        [(S.LANG, "data", "en")],
+        {"command", "analyst", "admin", "tianjin"},
+    ),  # fmt: skip
     "users": (
         [(A.USERS_GRID, "rowData"), (A.AUDIT_GRID, "rowData")],
         [(A.VERSION, "data", 0), (S.REFRESH_INTERVAL, "n_intervals", 1)],
