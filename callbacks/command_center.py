@@ -24,6 +24,7 @@ from dashboard.figures import empty_figure
 from dashboard.figures.command import (
     alarm_items,
     board_rows,
+    clearance_figure,
     detail_figure,
     incident_items,
     kpi_tiles,
@@ -196,7 +197,8 @@ def refresh_alarms(_n: Any, view: Any, lang: Any, good: Any) -> tuple[Any, ...]:
 def refresh_detail(
     _n: Any, port: Any, view: Any, lang: Any, config: Any, good: Any
 ) -> tuple[Any, ...]:
-    """The selected port's detail: header and 24-hour chart against last week."""
+    """The selected port's detail: header, 24-hour chart against last week, and 14-day
+    clearance-time chart, the port's incidents marked on both."""
     lang = normalise_lang(lang)
     port_id = valid_port(port)
     if port_id is None:
@@ -210,6 +212,7 @@ def refresh_detail(
         return (
             detail_head(None, [], lang),
             empty_figure(t("cc.detail.hint", lang)),
+            empty_figure(""),
             no_update,
             no_update,
         )
@@ -222,12 +225,12 @@ def refresh_detail(
         stale = _stale()
         rows = board_rows(row, stale, lang)
         head = detail_head(rows[0] if rows else None, incident_items(inc, lang), lang)
-        fig = detail_figure(
-            port_hourly(recent), port_hourly(before), inc, lang, dark=is_wall(config)
-        )
-        return head, fig
+        dark = is_wall(config)
+        fig = detail_figure(port_hourly(recent), port_hourly(before), inc, now, lang, dark=dark)
+        daily, around = command.port_clearance(engine, now, port_id, user_scope)
+        return head, fig, clearance_figure(daily, around, now, lang, dark=dark)
 
-    return _guarded(build, 2, good, lang)
+    return _guarded(build, 3, good, lang)
 
 
 # --- boundaries ------------------------------------------------------------------------------
@@ -295,7 +298,8 @@ def register(app: Dash) -> None:
            [Output(cc.ALARMS, "children"), Output(cc.STALE_NOTE, "children")],
            cc.ALARMS_STATUS, cc.ALARMS_GOOD, refresh, view, lang)  # fmt: skip
     _panel(app, refresh_detail,
-           [Output(cc.DETAIL_HEAD, "children"), Output(cc.DETAIL, "figure")],
+           [Output(cc.DETAIL_HEAD, "children"), Output(cc.DETAIL, "figure"),
+            Output(cc.DETAIL_CLEARANCE, "figure")],
            cc.DETAIL_STATUS, cc.DETAIL_GOOD,
            refresh, Input(cc.PORT, "data"), view, lang, config)  # fmt: skip
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.config import Settings
-from dashboard.histogram import percentile_from_histogram
+from dashboard.histogram import grouped_percentiles, percentile_from_histogram
 
 PORT_STATUSES = ("normal", "busy", "congested", "closed", "unknown")
 COMPARE_WEEKS = 4
@@ -406,6 +406,46 @@ def district_p90(hist: pd.DataFrame, day: date) -> dict[str, float]:
         for code, g in rows.groupby("declare_district")
         if g["overall_n"].sum() >= MIN_RELEASES_FOR_P90
     }
+
+
+CLEARANCE_QUANTILES = {"p50": 0.5, "p90": 0.9}
+
+
+def daily_clearance(hist: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """Median and p90 overall clearance hours per release day, from histogram buckets.
+
+    Percentiles are read back from the log-spaced buckets (`histogram.grouped_percentiles`,
+    one group per day), within `histogram.PERCENTILE_RELATIVE_ERROR` of the raw durations'
+    percentiles.
+
+    Args:
+        hist: day, bucket, overall_n (`queries.clearance.port_clearance_histogram`).
+        first: first day of the window.
+        last: last day of the window (normally today, so far).
+
+    Returns:
+        One row per day of `[first, last]` in order: day, n (releases), p50 and p90
+        (hours; NaN on a day without releases).
+    """
+    days = pd.date_range(pd.Timestamp(first), pd.Timestamp(last), freq="D")
+    out = pd.DataFrame({"day": days, "n": 0})
+    for name in CLEARANCE_QUANTILES:
+        out[name] = math.nan
+    if hist.empty:
+        return out
+    # one day per group, straight to the vectorized reader (a panel redrawn every refresh)
+    slot = ((hist["day"] - days[0]).dt.days).to_numpy()
+    inside = (slot >= 0) & (slot < len(days))
+    groups, totals, hours = grouped_percentiles(
+        slot[inside],
+        hist["bucket"].to_numpy()[inside],
+        hist["overall_n"].to_numpy(dtype=float)[inside],
+        CLEARANCE_QUANTILES,
+    )
+    out.loc[groups, "n"] = totals.astype(int)
+    for name, values in hours.items():
+        out.loc[groups, name] = values
+    return out
 
 
 # --- alarms ----------------------------------------------------------------------------------

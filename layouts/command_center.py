@@ -348,6 +348,12 @@ def layout(refresh_seconds: int = 10, **query: Any) -> html.Div:
             figure=empty_figure(t("cc.detail.hint", lang)),
             config={"displayModeBar": False},
         ),
+        dcc.Graph(
+            id=cc.DETAIL_CLEARANCE,
+            className="cc-detail",
+            figure=empty_figure(""),
+            config={"displayModeBar": False},
+        ),
         panel_status(cc.DETAIL_STATUS),
     )
     alarm_panel = section(

@@ -65,6 +65,7 @@ class CommandCenter:
     ALARMS_GOOD = "cc-alarms-good-store"
     DETAIL_HEAD = "cc-detail-head-div"
     DETAIL = "cc-detail-graph"
+    DETAIL_CLEARANCE = "cc-detail-clearance-graph"
     DETAIL_STATUS = "cc-detail-status-text"
     DETAIL_GOOD = "cc-detail-good-store"
     STALE_NOTE = "cc-stale-note-text"

@@ -1,4 +1,4 @@
-"""Command Center builders: KPI tiles, queue-board rows, alarm items, port detail chart.
+"""Command Center builders: KPI tiles, queue-board rows, alarm items, port detail charts.
 
 Pure functions from `dashboard.live` results to display values (already translated and
 formatted) or plotly figures. Ports and districts are shown by name, never by code.
@@ -7,12 +7,14 @@ formatted) or plotly figures. Ports and districts are shown by name, never by co
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta
 from typing import Any
 
 import pandas as pd
 
-from dashboard.figures import base_layout
+from dashboard.figures import base_layout, empty_figure
 from dashboard.figures.command_map import STATUS_COLORS, TREND_ARROWS
+from dashboard.figures.incident_marks import incident_marks, label_headroom
 from dashboard.i18n import district_names, format_age, format_ts_short, t
 from dashboard.live import Kpi
 from dashboard.reference import load_reference
@@ -196,12 +198,13 @@ def detail_figure(
     today: pd.DataFrame,
     last_week: pd.DataFrame,
     incidents: pd.DataFrame,
+    now: datetime,
     lang: str,
     *,
     dark: bool = False,
 ) -> dict[str, Any]:
     """Wait and vehicles over the last 24 h against the same hours a week before, with
-    the port's incidents shaded where they were open.
+    the port's incidents marked where they were open.
 
     Built as a plain figure dict (two stacked y axes on one time axis): the live wall
     redraws it every refresh, and plotly's object validation would cost more than the
@@ -210,7 +213,9 @@ def detail_figure(
     Args:
         today: `port_hourly` of the last 24 h.
         last_week: `port_hourly` of the same hours 7 days before (plotted shifted a week).
-        incidents: incidents at this port overlapping the last 24 h.
+        incidents: incidents at this port overlapping the last 24 h (marked by
+            `incident_marks`).
+        now: current Beijing time (the right edge; where open incidents end).
         lang: "zh" or "en".
         dark: the wall's dark theme.
     """
@@ -235,24 +240,8 @@ def detail_figure(
                     "legendgroup": name, "showlegend": ref_y == "y", "hovertemplate": hover,
                 }
             )  # fmt: skip
-    ref = load_reference()
-    colors, sev = ref.extra("severity"), ref.names("severity", lang)
-    end = today["hour"].max() + pd.Timedelta(hours=1) if len(today) else None
-    shapes, notes = [], []
-    for r in incidents.itertuples(index=False):
-        stop = r.resolved_at if r.resolved_at == r.resolved_at else end
-        if stop is None:
-            continue
-        x0, x1 = r.reported_at.strftime("%Y-%m-%d %H:%M:%S"), stop.strftime("%Y-%m-%d %H:%M:%S")
-        color = colors.get(r.severity, "#d62728")
-        shapes.append(
-            {"type": "rect", "xref": "x", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
-             "fillcolor": color, "opacity": 0.15, "line": {"width": 0}, "layer": "below"}
-        )  # fmt: skip
-        notes.append(
-            {"x": x0, "y": 1, "xref": "x", "yref": "paper", "text": sev.get(r.severity, r.severity),
-             "showarrow": False, "xanchor": "left", "yanchor": "top", "font": {"color": color}}
-        )  # fmt: skip
+    start = today["hour"].min() if len(today) else pd.Timestamp(now) - pd.Timedelta(hours=24)
+    shapes, notes = incident_marks(incidents, lang, start=start, end=now, now=now, dark=dark)
     grid = "#2c3e52" if dark else "#e5e9ef"
     axis: dict[str, Any] = {"gridcolor": grid, "rangemode": "tozero", "zerolinecolor": grid}
     layout = base_layout(
@@ -267,11 +256,79 @@ def detail_figure(
             "tickangle": 0,
             "nticks": 8,
         },
-        yaxis={**axis, "domain": [0.56, 1.0], "title": {"text": t("col.wait", lang)}},
+        yaxis={
+            **axis,
+            "domain": [0.56, 1.0 - label_headroom(notes)],
+            "title": {"text": t("col.wait", lang)},
+        },
         yaxis2={**axis, "domain": [0.0, 0.44], "title": {"text": t("col.vehicles", lang)}},
         shapes=shapes,
         annotations=notes,
     )
+    if dark:
+        layout["font"] = {**layout["font"], "color": "#e8eef5"}
+    return {"data": traces, "layout": layout}
+
+
+CLEARANCE_COLORS = {"p50": "#1d70b8", "p90": "#4c2a85"}  # apart from the severity colours
+
+
+def clearance_figure(
+    daily: pd.DataFrame, incidents: pd.DataFrame, now: datetime, lang: str, *, dark: bool = False
+) -> Any:
+    """A port's median and p90 clearance time per release day, with its incidents marked.
+
+    Each day's point stands at the middle of the day, so an incident's band falls on the
+    day it happened; the last day is today so far.
+
+    Args:
+        daily: `live.daily_clearance` rows (day, n, p50, p90), one per day, in order.
+        incidents: incidents at the port overlapping the days (marked by `incident_marks`).
+        now: current Beijing time (the right edge; where open incidents end).
+        lang: "zh" or "en".
+        dark: the wall's dark theme.
+
+    Returns:
+        A plain figure dict, or `empty_figure` saying that the port released nothing in
+        the window.
+    """
+    days = len(daily)
+    if not (daily["n"] > 0).any():
+        return empty_figure(t("cc.clearance.none", lang, days=days))
+    noon = daily["day"] + pd.Timedelta(hours=12)
+    x = _times(noon)
+    custom = [[d.strftime("%m-%d"), int(n)] for d, n in zip(daily["day"], daily["n"], strict=True)]
+    traces = []
+    for col, dash in (("p50", "solid"), ("p90", "dash")):
+        name = t(f"cc.clearance.{'median' if col == 'p50' else 'p90'}", lang)
+        traces.append(
+            {"type": "scatter", "mode": "lines+markers", "name": name, "x": x,
+             "y": [None if v != v else round(float(v), 2) for v in daily[col]],
+             "customdata": custom, "connectgaps": False,
+             "line": {"color": CLEARANCE_COLORS[col], "dash": dash, "width": 2},
+             "marker": {"size": 5, "color": CLEARANCE_COLORS[col]},
+             "hovertemplate": t("cc.clearance.hover", lang, name=name) + "<extra></extra>"}
+        )  # fmt: skip
+    start = daily["day"].iloc[0]
+    end = daily["day"].iloc[-1] + timedelta(days=1)
+    shapes, notes = incident_marks(incidents, lang, start=start, end=now, now=now, dark=dark)
+    ticks = list(range(days - 1, -1, -2))[::-1]  # every other day, ending on today
+    grid = "#2c3e52" if dark else "#e5e9ef"
+    layout = base_layout(
+        title={"text": t("cc.clearance.title", lang, days=days), "font": {"size": 13},
+               "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "pad": {"l": 6}},
+        margin={"l": 60, "r": 10, "t": 56, "b": 36},
+        legend={"orientation": "h", "y": 1.0, "x": 1, "xanchor": "right", "yanchor": "bottom"},
+        hovermode="closest",
+        xaxis={"type": "date", "range": _times(pd.Series([start, end])),
+               "tickmode": "array", "tickvals": [x[k] for k in ticks],
+               "ticktext": [custom[k][0] for k in ticks], "tickangle": 0, "showgrid": False},
+        yaxis={"gridcolor": grid, "zerolinecolor": grid, "rangemode": "tozero",
+               "domain": [0.0, 1.0 - label_headroom(notes)],
+               "title": {"text": t("cc.clearance.hours", lang)}},
+        shapes=shapes,
+        annotations=notes,
+    )  # fmt: skip
     if dark:
         layout["font"] = {**layout["font"], "color": "#e8eef5"}
     return {"data": traces, "layout": layout}

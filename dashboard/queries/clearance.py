@@ -1,5 +1,6 @@
-"""Declaration queries for the live view: counts by hour and day, clearance histograms,
-declarations in process, and today's flows between districts.
+"""Declaration queries for the live view: counts by hour and day, clearance histograms
+(by declaring district, or of one port), declarations in process, and today's flows
+between districts.
 
 Everything except the in-process count reads rollups. Declaration measures belong to the
 declaring district (`declare_district`), so a district's figures are the business lodged
@@ -89,6 +90,36 @@ def clearance_histogram(
     keys = [h.day, h.declare_district, h.bucket] if by_district else [h.day, h.bucket]
     stmt = scoped(stmt, h.declare_district, scope).group_by(*keys)
     frame = read_frame(bind, stmt, ["day", "declare_district", "bucket", "overall_n"])
+    frame["day"] = pd.to_datetime(frame["day"])
+    return frame
+
+
+def port_clearance_histogram(
+    bind: Bind, port_id: str, first: date, last: date, scope: Scope
+) -> pd.DataFrame:
+    """Overall clearance-time histogram of the declarations released at one port, per day.
+
+    Reads `rollup_clearance_hist` (keyed by release day first: the days `[first, last]`
+    are one range of its key), summed over declaring districts, directions and risk lanes.
+
+    Args:
+        bind: Engine or Connection.
+        port_id: the port the goods were released at.
+        first: first release day (inclusive).
+        last: last release day (inclusive).
+        scope: districts the caller may see (None for all), applied to the declaring
+            district like every declaration measure.
+
+    Returns:
+        Columns day, bucket, overall_n (see dashboard.histogram); days without releases
+        have no rows.
+    """
+    h = schema.rollup_clearance_hist.c
+    stmt = select(h.day, h.bucket, func.sum(h.overall_n).label("overall_n")).where(
+        h.day >= first, h.day <= last, h.port_id == port_id, h.overall_n > 0
+    )
+    stmt = scoped(stmt, h.declare_district, scope).group_by(h.day, h.bucket)
+    frame = read_frame(bind, stmt, ["day", "bucket", "overall_n"])
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
 

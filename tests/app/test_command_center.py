@@ -1,23 +1,34 @@
 """Command Center callbacks through real `/_dash-update-component` requests on a seeded
 database: panels name ports and districts, stale districts are marked, forged values are
-refused before any query, a failing database keeps the last good data, and the offline
-boundary files are served."""
+refused before any query, a failing database keeps the last good data, the port detail's
+clearance chart names the port's incidents, and the offline boundary files are served."""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
+from dashboard.i18n import beijing_now
+from dashboard.ingest import ingest_records
 from layouts import ids
 from tests.app.dashcall import call, post
+from tests.factories import incident, iso
 
 CC, S = ids.CommandCenter, ids.Shell
 REFRESH = (S.REFRESH_INTERVAL, "n_intervals", 1)
+
+
+def _down(*_args: Any, **_kwargs: Any) -> None:
+    """A query against a database that is down."""
+    raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
 
 
 def _panel(
@@ -101,15 +112,26 @@ def test_kpis_alarms_and_map(client: FlaskClient) -> None:
     assert len(json.dumps(fig)) < 150_000
 
 
-def test_port_detail_names_the_port(client: FlaskClient) -> None:
-    response = _panel(
+DETAIL_OUTPUTS = [(CC.DETAIL_HEAD, "children"), (CC.DETAIL, "figure")] + [
+    (CC.DETAIL_CLEARANCE, "figure")
+]
+
+
+def _detail(
+    client: FlaskClient, port: str, *, view: str = "all", lang: str = "en", good: Any = None
+) -> dict[str, Any]:
+    return _panel(
         client,
-        [(CC.DETAIL_HEAD, "children"), (CC.DETAIL, "figure")],
+        DETAIL_OUTPUTS,
         CC.DETAIL_STATUS,
         CC.DETAIL_GOOD,
-        [REFRESH, (CC.PORT, "data", "TJ-XG"), (CC.VIEW, "data", "all")],
-        [(S.LANG, "data", "en"), (CC.CONFIG, "data", {}), (CC.DETAIL_GOOD, "data", None)],
+        [REFRESH, (CC.PORT, "data", port), (CC.VIEW, "data", view)],
+        [(S.LANG, "data", lang), (CC.CONFIG, "data", {}), (CC.DETAIL_GOOD, "data", good)],
     )
+
+
+def test_port_detail_names_the_port(client: FlaskClient) -> None:
+    response = _detail(client, "TJ-XG")
     head = json.dumps(response[CC.DETAIL_HEAD]["children"])
     assert (
         "Tianjin Port Xingang · Tianjin"
@@ -121,16 +143,60 @@ def test_port_detail_names_the_port(client: FlaskClient) -> None:
 
 
 def test_port_outside_a_new_view_clears_the_detail_without_an_error(client: FlaskClient) -> None:
-    response = _panel(
-        client,
-        [(CC.DETAIL_HEAD, "children"), (CC.DETAIL, "figure")],
-        CC.DETAIL_STATUS,
-        CC.DETAIL_GOOD,
-        [REFRESH, (CC.PORT, "data", "TJ-XG"), (CC.VIEW, "data", "0100")],
-        [(S.LANG, "data", "en"), (CC.CONFIG, "data", {}), (CC.DETAIL_GOOD, "data", None)],
-    )
+    response = _detail(client, "TJ-XG", view="0100")
     head = json.dumps(response[CC.DETAIL_HEAD]["children"])
     assert "Click a port" in head and "Xingang" not in head
+    assert not response[CC.DETAIL_CLEARANCE]["figure"].get("data")
+
+
+def test_port_detail_shows_clearance_time_with_the_port_s_incident_named(
+    client: FlaskClient, sqlite_engine: Engine
+) -> None:
+    now = beijing_now().replace(microsecond=0)
+    fog = {**incident(41), "status": "DISPATCHED", "resolved_at": "", "severity": "II"}
+    fog["reported_at"] = iso(now - timedelta(hours=30))
+    fog["acknowledged_at"] = iso(now - timedelta(hours=29))
+    batch = ingest_records(sqlite_engine, "incidents", [fog], name="i", source="t", now=now)
+    assert batch.accepted == 1, batch
+
+    response = _detail(client, "TJ-XG")
+    fig = response[CC.DETAIL_CLEARANCE]["figure"]
+    assert [trace["name"] for trace in fig["data"]] == ["Median", "p90"]
+    released = [n for _, n in fig["data"][0]["customdata"]]
+    assert len(released) == 14 and sum(released) == 1  # the seed's one release at Xingang
+    assert fig["layout"]["title"]["text"].startswith("Clearance time of releases at this port")
+    (band,) = fig["layout"]["shapes"]
+    assert band["fillcolor"] == "#ff7f0e" and band["x0"] == fog["reported_at"][:19].replace(
+        "T", " "
+    )
+    (label,) = fig["layout"]["annotations"]
+    assert label["text"] == "Level II · Severe weather"
+    assert "INC-0200-00041" in label["hovertext"] and "still open" in label["hovertext"]
+    wait_labels = [a["text"] for a in response[CC.DETAIL]["figure"]["layout"]["annotations"]]
+    assert wait_labels == ["Level II · Severe weather"]  # open through the last 24 h
+    text = json.dumps(fig, ensure_ascii=False)
+    assert "SEVERE_WEATHER" not in text and "TJ-XG" not in text
+    zh = _detail(client, "TJ-XG", lang="zh")[CC.DETAIL_CLEARANCE]["figure"]
+    assert [a["text"] for a in zh["layout"]["annotations"]] == ["Ⅱ级 · 恶劣天气"]
+    assert [trace["name"] for trace in zh["data"]] == ["中位数", "P90 分位"]
+
+
+def test_port_without_releases_says_so(client: FlaskClient) -> None:
+    fig = _detail(client, "PKX")[CC.DETAIL_CLEARANCE]["figure"]
+    texts = [a["text"] for a in fig["layout"]["annotations"]]
+    assert texts == ["No declarations released at this port in the last 14 days"]
+
+
+def test_clearance_query_failure_keeps_the_detail_and_names_the_last_good_time(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.queries import clearance
+
+    monkeypatch.setattr(clearance, "port_clearance_histogram", _down)
+    response = _detail(client, "TJ-XG", good="2026-11-25 11:59:50")
+    assert not {CC.DETAIL_HEAD, CC.DETAIL, CC.DETAIL_CLEARANCE, CC.DETAIL_GOOD} & set(response)
+    status = json.dumps(response[CC.DETAIL_STATUS]["children"])
+    assert "Query failed; showing data as of 2026-11-25 11:59:50" in status
 
 
 @pytest.mark.parametrize(
@@ -142,8 +208,7 @@ def test_forged_values_are_refused_before_any_query(
 ) -> None:
     response = post(
         client,
-        [(CC.DETAIL_HEAD, "children"), (CC.DETAIL, "figure"), (CC.DETAIL_STATUS, "children")]
-        + [(CC.DETAIL_GOOD, "data")],
+        [*DETAIL_OUTPUTS, (CC.DETAIL_STATUS, "children"), (CC.DETAIL_GOOD, "data")],
         [REFRESH, (CC.PORT, "data", port), (CC.VIEW, "data", view)],
         [(S.LANG, "data", "en"), (CC.CONFIG, "data", {}), (CC.DETAIL_GOOD, "data", None)],
     )
@@ -157,14 +222,9 @@ def test_forged_values_are_refused_before_any_query(
 def test_database_failure_keeps_the_panel_and_names_the_last_good_time(
     client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sqlalchemy.exc import OperationalError
-
     from dashboard.queries import queues
 
-    def down(*_args: Any, **_kwargs: Any) -> None:
-        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
-
-    monkeypatch.setattr(queues, "recent_observations", down)
+    monkeypatch.setattr(queues, "recent_observations", _down)
     response = call(
         client,
         [(CC.BOARD, "rowData"), (CC.BOARD_STATUS, "children"), (CC.BOARD_GOOD, "data")],

@@ -7,6 +7,11 @@ five hours, so the board has sparklines and trends) for a few ports of each dist
 - Shijiazhuang (0400) sent nothing for three hours, so it is stale (> 60 minutes);
 - Beijing Capital Airport (PEK) is congested: its wait climbs to 125 minutes (>= 90),
   which raises a wait alarm; Tianjin Port Xingang is busy (45 minutes).
+
+`seed_port_history(engine, now)` adds, for the port detail's clearance chart, releases at
+Beijing Capital Airport on each of the last 14 days and two incidents there: a port
+congestion (level III) still open since 20 hours ago, and a resolved outage (level IV)
+five days ago.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from dashboard.ingest import BatchResult, ingest_records
-from tests.factories import queue_obs
+from tests.factories import declaration, incident, iso, queue_obs
 
 STALE_DISTRICT = "0400"
 CONGESTED_PORT = "PEK"
@@ -71,3 +76,47 @@ def seed_live(engine: Engine, now: datetime) -> BatchResult:
     )
     assert result.quarantined == 0, "the live seed must be valid"
     return result
+
+
+HISTORY_PORT = "PEK"
+OPEN_INCIDENT = "INC-0100-00901"
+
+
+def seed_port_history(engine: Engine, now: datetime) -> None:
+    """Ingest the releases and incidents at `HISTORY_PORT` described in the module docstring."""
+    rows = []
+    for day in range(14):
+        for k in range(12):
+            hours = 2.0 + k * (1.5 + 0.1 * day)  # the spread grows towards the past
+            released = now - timedelta(days=day, hours=1 + k)
+            declared = released - timedelta(hours=hours, minutes=2)
+            rows.append(
+                declaration(9000 + 20 * day + k, declared=declared, hours=hours, office="0101",
+                            port="0101")
+            )  # fmt: skip
+    result = ingest_records(engine, "declarations", rows, name="pek.csv", source="t", now=now)
+    assert result.quarantined == 0, result
+    congestion = {
+        **incident(901),
+        "incident_id": OPEN_INCIDENT,
+        "district_code": "0100",
+        "port_id": HISTORY_PORT,
+        "category": "PORT_CONGESTION",
+        "status": "ACK",
+        "reported_at": iso(now - timedelta(hours=20)),
+        "acknowledged_at": iso(now - timedelta(hours=19)),
+        "resolved_at": "",
+    }
+    outage = {
+        **incident(902),
+        "incident_id": "INC-0100-00902",
+        "district_code": "0100",
+        "port_id": HISTORY_PORT,
+        "category": "SYSTEM_OUTAGE",
+        "severity": "IV",
+        "reported_at": iso(now - timedelta(days=5, hours=2)),
+        "acknowledged_at": iso(now - timedelta(days=5, hours=1)),
+        "resolved_at": iso(now - timedelta(days=4, hours=12)),
+    }
+    batch = ingest_records(engine, "incidents", [congestion, outage], name="i", source="t", now=now)
+    assert batch.accepted == 2, batch

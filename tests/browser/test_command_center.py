@@ -3,7 +3,8 @@
 The database holds queue observations from `seed_live`: Beijing, Tianjin and Chengdu
 fresh, Shijiazhuang silent for three hours (stale), Beijing Capital Airport congested.
 Flow: the wall hides the navigation and names the view in large type; clicking a port on
-the queue board or on the map opens its detail; `rotate=10` moves the wall on to the
+the queue board or on the map opens its detail (with `seed_port_history`: its clearance
+time over two weeks, its incidents marked and named); `rotate=10` moves the wall on to the
 first district; the stale district is named, greyed on the board, the KPI strip and the
 map; the alarm feed lists the congested port. The browser console stays clean.
 
@@ -28,7 +29,14 @@ from dashboard.figures.command_map import STALE_COLOR
 from dashboard.i18n import beijing_now
 from layouts import ids
 from tests.browser.helpers import add_tester, click, start_signed_in
-from tests.browser.seed_live import CONGESTED_PORT, FRESH_PORTS, STALE_PORTS, seed_live
+from tests.browser.seed_live import (
+    CONGESTED_PORT,
+    FRESH_PORTS,
+    OPEN_INCIDENT,
+    STALE_PORTS,
+    seed_live,
+    seed_port_history,
+)
 
 pytestmark = pytest.mark.browser
 CC = ids.CommandCenter
@@ -127,14 +135,29 @@ def _click_map_port(dash_duo: Any, port: str) -> None:
     until(attempt, timeout=10, poll=0.5)
 
 
-@pytest.fixture
-def live_app(sqlite_url: str, sqlite_engine: Engine) -> Iterator[Any]:
-    seed_live(sqlite_engine, beijing_now())
-    add_tester(sqlite_engine)
+def _app(sqlite_url: str, engine: Engine, *, history: bool) -> Any:
+    now = beijing_now()
+    seed_live(engine, now)
+    if history:
+        seed_port_history(engine, now)
+    add_tester(engine)
     settings = Settings(
         database_url=sqlite_url, cache_type="SimpleCache", simulate=False, refresh_seconds=120
     )
-    app = create_app(settings)
+    return create_app(settings)
+
+
+@pytest.fixture
+def live_app(sqlite_url: str, sqlite_engine: Engine) -> Iterator[Any]:
+    app = _app(sqlite_url, sqlite_engine, history=False)
+    yield app
+    app.server.extensions["dashboard.engine"].dispose()
+
+
+@pytest.fixture
+def detail_app(sqlite_url: str, sqlite_engine: Engine) -> Iterator[Any]:
+    """`live_app` plus two weeks of releases and two incidents at the congested port."""
+    app = _app(sqlite_url, sqlite_engine, history=True)
     yield app
     app.server.extensions["dashboard.engine"].dispose()
 
@@ -158,8 +181,8 @@ def test_cmd001_wall_mode(dash_duo: Any, live_app: Any) -> None:
     _assert_clean_console(dash_duo)
 
 
-def test_cmd002_click_port_opens_detail(dash_duo: Any, live_app: Any) -> None:
-    start_signed_in(dash_duo, live_app)
+def test_cmd002_click_port_opens_detail(dash_duo: Any, detail_app: Any) -> None:
+    start_signed_in(dash_duo, detail_app)
     _wait_for_board(dash_duo)
 
     # on the queue board
@@ -171,6 +194,19 @@ def test_cmd002_click_port_opens_detail(dash_duo: Any, live_app: Any) -> None:
     until(lambda: dash_duo.find_elements(f"{_sel(CC.DETAIL)} .scatterlayer .trace"), 10)
     names = {trace.get("name") for trace in _figure(dash_duo, CC.DETAIL)["data"]}
     assert {"近 24 小时", "上周同时段"} <= names
+
+    # its clearance time over two weeks, the open congestion and the old outage marked
+    clearance = _sel(CC.DETAIL_CLEARANCE)
+    until(lambda: len(dash_duo.find_elements(f"{clearance} .scatterlayer .trace")) == 2, 10)
+    drawn = _figure(dash_duo, CC.DETAIL_CLEARANCE)
+    assert [trace["name"] for trace in drawn["data"]] == ["中位数", "P90 分位"]
+    labels = [e.text for e in dash_duo.find_elements(f"{clearance} .annotation-text")]
+    assert sorted(labels) == ["Ⅲ级 · 口岸拥堵", "Ⅳ级 · 通关系统故障"]
+    assert len(dash_duo.find_elements(f"{clearance} .layer-below .shapelayer path")) == 2
+    hovers = [a["hovertext"] for a in drawn["layout"]["annotations"]]
+    assert any(OPEN_INCIDENT in h and "至今未结" in h for h in hovers)
+    wait_labels = [e.text for e in dash_duo.find_elements(f"{_sel(CC.DETAIL)} .annotation-text")]
+    assert wait_labels == ["Ⅲ级 · 口岸拥堵"]  # the only one open in the last 24 h
 
     # on the map: Shijiazhuang airport stands alone at the all-districts zoom
     until(lambda: dash_duo.find_elements(f"{_sel(CC.MAP)} .maplibregl-canvas"), timeout=10)

@@ -1,18 +1,24 @@
 """Command Center queries on SQLite and real PostgreSQL: rollup answers equal the same
-figures computed from the raw rows, and scope limits every query."""
+figures computed from the raw rows (a port's daily clearance percentiles within the
+histogram's stated error), and scope limits every query."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import math
+from datetime import date, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 import pytest
+from flask import Flask
 from sqlalchemy import Engine, select
 
-from dashboard import schema
+from dashboard import command, schema
+from dashboard.cache import cache
 from dashboard.contract import ENDED_STATUSES
+from dashboard.histogram import PERCENTILE_RELATIVE_ERROR
 from dashboard.ingest import ingest_records
-from dashboard.live import in_process_at
+from dashboard.live import daily_clearance, in_process_at
 from dashboard.queries import clearance, incidents, queues
 from tests import factories as f
 
@@ -142,3 +148,88 @@ def test_open_and_overlapping_incidents(engine: Engine, loaded: pd.DataFrame) ->
     assert incidents.open_incidents(engine, ("0100",)).empty
     between = incidents.incidents_between(engine, NOW - timedelta(hours=3), NOW, None)
     assert len(between) == 1  # the resolved one was a week earlier
+
+
+# --- a port's clearance chart ------------------------------------------------------------------
+CLEARANCE_PORT = "TJ-XG"
+
+
+def _port_releases() -> list[dict[str, str]]:
+    """600 releases over the 6 days before NOW (log-normal durations, median about 12 h):
+    at Xingang declared in Tianjin and in Beijing, and at Beijing Capital Airport."""
+    rng = np.random.default_rng(20261204)
+    rows = []
+    for i in range(600):
+        released = NOW - timedelta(minutes=int(rng.integers(10, 6 * 24 * 60)))
+        hours = float(rng.lognormal(np.log(12.0), 0.8))
+        declared = released - timedelta(hours=hours, minutes=2)  # accepted 2 min after
+        office, port = [("0202", "0202"), ("0101", "0202"), ("0101", "0101")][i % 3]
+        lane = ["GREEN", "YELLOW", "RED"][i % 5 % 3]
+        rows.append(
+            f.declaration(
+                5000 + i, declared=declared, hours=hours, office=office, port=port, lane=lane
+            )
+        )
+    return rows
+
+
+@pytest.fixture
+def port_releases(engine: Engine) -> pd.DataFrame:
+    result = ingest_records(engine, "declarations", _port_releases(), name="d", source="t", now=NOW)
+    assert result.quarantined == 0, result
+    elsewhere = {**f.incident(7), "port_id": "PEK", "district_code": "0100"}
+    elsewhere["incident_id"] = "INC-0100-00007"
+    there = {**f.incident(3), "status": "MITIGATING", "resolved_at": ""}
+    there["mitigated_at"] = f.iso(datetime(2026, 3, 2, 18, 0))
+    batch = ingest_records(engine, "incidents", [there, elsewhere], name="i", source="t", now=NOW)
+    assert batch.accepted == 2, batch
+    with engine.connect() as conn:
+        result = conn.execute(select(schema.declarations))
+        raw = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    raw["ts_released"] = pd.to_datetime(raw["ts_released"])
+    return raw.assign(day=raw["ts_released"].dt.floor("D"))
+
+
+def test_port_daily_clearance_percentiles_equal_raw(
+    engine: Engine, port_releases: pd.DataFrame
+) -> None:
+    first, last = date(2026, 3, 2), NOW.date()
+    hist = clearance.port_clearance_histogram(engine, CLEARANCE_PORT, first, last, None)
+    daily = daily_clearance(hist, first, last)
+    assert list(daily["day"]) == list(pd.date_range("2026-03-02", "2026-03-09", freq="D"))
+    raw = port_releases[port_releases["port_id"] == CLEARANCE_PORT]
+    assert set(raw["declare_district"]) == {"0100", "0200"}  # declared in two districts
+    compared = 0
+    for row in daily.itertuples(index=False):
+        part = raw.loc[raw["day"] == row.day, "overall_h"]
+        assert row.n == len(part)
+        if part.empty:
+            assert math.isnan(row.p50) and math.isnan(row.p90)
+            continue
+        for q, got in ((0.5, row.p50), (0.9, row.p90)):
+            exact = float(np.quantile(part, q, method="inverted_cdf"))
+            assert got == pytest.approx(exact, rel=PERCENTILE_RELATIVE_ERROR + 1e-9)
+        compared += len(part) >= 50
+    assert compared >= 5  # days with enough releases for the percentiles to mean something
+
+    tianjin = clearance.port_clearance_histogram(engine, CLEARANCE_PORT, first, last, ("0200",))
+    declared_there = raw[raw["declare_district"] == "0200"]
+    assert int(tianjin["overall_n"].sum()) == len(declared_there)
+    assert clearance.port_clearance_histogram(engine, CLEARANCE_PORT, first, last, ("7900",)).empty
+
+
+def test_port_clearance_facade_names_the_port_s_incidents(
+    engine: Engine, port_releases: pd.DataFrame
+) -> None:
+    app = Flask("clearance-test")
+    cache.init_app(app, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
+    with app.app_context():
+        daily, found = command.port_clearance(engine, NOW, CLEARANCE_PORT, None)
+        assert len(daily) == command.CLEARANCE_DAYS and daily["day"].iloc[-1] == pd.Timestamp(
+            NOW.date()
+        )
+        assert int(daily["n"].sum()) == int((port_releases["port_id"] == CLEARANCE_PORT).sum())
+        assert list(found["incident_id"]) == ["INC-0200-00003"]  # not the airport's
+        assert found["mitigated_at"].iloc[0] == pd.Timestamp("2026-03-02 18:00")
+        none, _ = command.port_clearance(engine, NOW, "PKX", None)
+        assert len(none) == command.CLEARANCE_DAYS and (none["n"] == 0).all()
