@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 
 from dashboard.i18n import beijing_now
@@ -112,3 +113,46 @@ def test_trade_bench_smoke(sqlite_url: str, sqlite_engine: Engine, tmp_path: Pat
     assert all(line["declarations"] == 299 for line in lines)
     figures = [line["figure_bytes"] for line in lines if line["figure_bytes"]]
     assert figures and max(figures) < 150_000
+
+
+COPY_SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "copy_database.py"
+
+
+@pytest.mark.postgres
+def test_copy_database_smoke(sqlite_url: str, sqlite_engine: Engine, pg_url: str) -> None:
+    """bench/copy_database.py creates a missing PostgreSQL database, copies a small seeded
+    SQLite database into it with every table's count equal, and moves sequences past the
+    copied keys. (`pg_url` skips with the reason when PostgreSQL is not reachable, and
+    fails under CI/REQUIRE_SERVICES; the copy goes to a second random name, dropped here.)"""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from dashboard.ingest import ingest_records
+    from dashboard.schema import metadata
+    from tests.factories import declaration
+
+    now = beijing_now().replace(microsecond=0)
+    rows = [declaration(i, declared=now - timedelta(hours=7 * i)) for i in range(1, 120)]
+    ingest_records(sqlite_engine, "declarations", rows, name="smoke", source="test", now=now)
+    target_url = make_url(pg_url)
+    target_url = target_url.set(database=f"{target_url.database}_copy")
+    target = target_url.render_as_string(hide_password=False)
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        assert load_bench(COPY_SCRIPT).main([sqlite_url, target, "--chunk", "50"]) == 0
+        copied = create_engine(target)
+        try:
+            with sqlite_engine.connect() as src, copied.connect() as dst:
+                for table in metadata.sorted_tables:
+                    query = text(f'SELECT count(*) FROM "{table.name}"')
+                    assert src.execute(query).scalar() == dst.execute(query).scalar(), table.name
+                assert dst.execute(text("SELECT count(*) FROM declarations")).scalar() == 119
+                top = dst.execute(text("SELECT max(batch_id) FROM ingest_batches")).scalar()
+                seq = "SELECT nextval(pg_get_serial_sequence('ingest_batches', 'batch_id'))"
+                assert top and dst.execute(text(seq)).scalar() > top
+        finally:
+            copied.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target_url.database}" WITH (FORCE)'))
+        admin.dispose()
