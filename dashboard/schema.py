@@ -586,7 +586,7 @@ DIST_ALL = "*"
 # The grains of the graded district cubes (the stage histograms and port clearance, the
 # page's largest reads): M (period = the 1st of the month), Q (of the quarter), Y (1
 # January). A range of months is read as whole years and quarters plus the months at its
-# edges (`periods.month_cover`): 24 months read at most 6 periods' rows instead of 24.
+# edges (`periods.month_cover`): 24 months read at most 7 periods' rows instead of 24.
 DISTRICT_GRAINS = ("M", "Q", "Y")
 
 
