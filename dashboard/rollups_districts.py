@@ -4,8 +4,8 @@ Builders in the shape `dashboard.rollups.DELTA_BUILDERS` expects (fact rows -> a
 deltas): clearance-stage histograms by release month (`dashboard.stages` defines the
 stages; their district cubes also by quarter and year, `schema.DISTRICT_GRAINS`),
 declarations by weekday and hour of day, declarations and inspections by enterprise, queue
-waits by port and month. All are sums, so they equal the same aggregate
-over the raw rows after any sequence of batches.
+waits by port and month. All are sums, so they equal the same aggregate over the raw rows
+after any sequence of batches.
 
 Declarations by credit tier join two feeds: a declaration counts under its declarant's tier
 as the register has it now ("" when the firm is not registered). Its two builders read the
@@ -89,12 +89,12 @@ def _cube(frame: pd.DataFrame, keys: list[str], measures: list[str]) -> pd.DataF
     )
 
 
-def _graded(cube: pd.DataFrame) -> pd.DataFrame:
+def _graded(cube: pd.DataFrame, measures: tuple[str, ...] = ("n",)) -> pd.DataFrame:
     """A `_cube` frame's rows at every grain of `schema.DISTRICT_GRAINS`: columns grain and
     period (the first day of the month, quarter or year holding the row's month) in place of
-    month, summed by the new key."""
+    month, `measures` summed by the new key."""
     month = pd.to_datetime(cube["month"])
-    keys = [c for c in cube.columns if c not in ("month", "n")]
+    keys = [c for c in cube.columns if c != "month" and c not in measures]
     base = cube.drop(columns="month")
     parts = []
     for grain in schema.DISTRICT_GRAINS:
