@@ -108,6 +108,16 @@ def cover(start: date, end: date, grains: tuple[str, ...]) -> list[Segment]:
     ]
 
 
+def month_cover(first: date, last: date, grains: tuple[str, ...]) -> list[Segment]:
+    """Whole periods of `grains` (M and coarser) that exactly cover the months from `first`
+    to `last` (first days of months, both inclusive): years, then quarters, then months."""
+    end = next_start(last, "M") - timedelta(days=1)
+    segments = cover(first, end, ("D", *grains))
+    if any(s.grain == "D" for s in segments):  # months are whole periods of M
+        raise ValueError(f"months {first}..{last} need grain M in {grains}")
+    return segments
+
+
 def _previous_start(start: date, grain: str) -> date:
     return period_start(start - timedelta(days=1), grain)
 

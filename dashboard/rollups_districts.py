@@ -2,9 +2,10 @@
 
 Builders in the shape `dashboard.rollups.DELTA_BUILDERS` expects (fact rows -> additive
 deltas): clearance-stage histograms by release month (`dashboard.stages` defines the
-stages), declarations by weekday and hour of day, declarations and inspections by
-enterprise, queue waits by port and month. All are sums, so they equal the same aggregate
-over the raw rows after any sequence of batches.
+stages; their district cubes also by quarter and year, `schema.DISTRICT_GRAINS`),
+declarations by weekday and hour of day, declarations and inspections by enterprise, queue
+waits by port and month. All are sums, so they equal the same aggregate over the raw rows
+after any sequence of batches.
 
 Declarations by credit tier join two feeds: a declaration counts under its declarant's tier
 as the register has it now ("" when the firm is not registered). Its two builders read the
@@ -62,9 +63,9 @@ def stage_deltas(rows: pd.DataFrame) -> Deltas:
         return {}
     keys = ["month", *KEYS, "risk_lane", "inspection_method", "stage", "bucket"]
     frame = pd.concat(parts, ignore_index=True).groupby(keys, as_index=False, sort=False).sum()
-    district = _cube(frame, ["stage", "risk_lane", "inspection_method", "bucket"], ["n"])
+    district = _graded(_cube(frame, ["stage", "risk_lane", "inspection_method", "bucket"], ["n"]))
     overall = frame[frame["stage"] == "overall"]
-    ports = _cube(overall, ["port_id", "bucket"], ["n"])
+    ports = _graded(_cube(overall, ["port_id", "bucket"], ["n"]))
     return {
         schema.rollup_stage_monthly: frame,
         schema.rollup_stage_district_monthly: district,
@@ -86,6 +87,21 @@ def _cube(frame: pd.DataFrame, keys: list[str], measures: list[str]) -> pd.DataF
     return (
         pd.concat(parts, ignore_index=True).groupby(by, as_index=False, sort=False)[measures].sum()
     )
+
+
+def _graded(cube: pd.DataFrame, measures: tuple[str, ...] = ("n",)) -> pd.DataFrame:
+    """A `_cube` frame's rows at every grain of `schema.DISTRICT_GRAINS`: columns grain and
+    period (the first day of the month, quarter or year holding the row's month) in place of
+    month, `measures` summed by the new key."""
+    month = pd.to_datetime(cube["month"])
+    keys = [c for c in cube.columns if c != "month" and c not in measures]
+    base = cube.drop(columns="month")
+    parts = []
+    for grain in schema.DISTRICT_GRAINS:
+        period = month if grain == "M" else month.dt.to_period(grain).dt.start_time
+        part = base.assign(grain=grain, period=period.to_numpy())
+        parts.append(part.groupby(["grain", "period", *keys], as_index=False, sort=False).sum())
+    return pd.concat(parts, ignore_index=True)
 
 
 def pattern_deltas(rows: pd.DataFrame) -> Deltas:

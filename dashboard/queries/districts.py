@@ -13,9 +13,10 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from dashboard import schema, stages
+from dashboard.periods import month_cover
 from dashboard.queries import Bind, Scope, read_ints, read_tuples, scoped
 from dashboard.reference import load_reference
 
@@ -76,7 +77,22 @@ IE = ["E", "I"]
 
 
 def _months(stmt: Select[Any], table: Any, s: Slice) -> Select[Any]:
-    return stmt.where(table.c.month >= s.first, table.c.month <= s.last)
+    """The slice's months: a range of `month`, or of a graded cube (`schema.DISTRICT_GRAINS`)
+    the fewest whole years, quarters and months that cover them exactly."""
+    c = table.c
+    if "grain" not in c:
+        return stmt.where(c.month >= s.first, c.month <= s.last)
+    segments = month_cover(s.first, s.last, schema.DISTRICT_GRAINS)
+    return stmt.where(
+        or_(
+            *(
+                and_(c.grain == g.grain, c.period.between(g.first, g.last))
+                if g.first != g.last
+                else and_(c.grain == g.grain, c.period == g.first)
+                for g in segments
+            )
+        )
+    )
 
 
 def _cube(stmt: Select[Any], table: Any, s: Slice, scope: Scope) -> Select[Any]:

@@ -14,6 +14,7 @@ from dashboard.periods import (
     count_periods,
     cover,
     fit_granularity,
+    month_cover,
     next_start,
     period_start,
     preset_range,
@@ -74,6 +75,41 @@ def test_cover_is_exact(start: date, length: int, grains: tuple[str, ...]) -> No
     days = _days(cover(start, end, grains))
     assert sorted(days) == [start + timedelta(days=i) for i in range(length + 1)]
     assert len(days) == len(set(days))
+
+
+@given(
+    st.dates(date(2019, 1, 1), date(2027, 12, 31)),
+    st.integers(0, 60),
+    st.sampled_from([("M",), ("M", "Q"), ("M", "Y"), ("M", "Q", "Y")]),
+)
+def test_month_cover_is_exact(day: date, months: int, grains: tuple[str, ...]) -> None:
+    """Every day of the months, once, in whole periods of the grains (no day rows)."""
+    first = day.replace(day=1)
+    last = first
+    for _ in range(months):
+        last = next_start(last, "M")
+    segments = month_cover(first, last, grains)
+    assert {s.grain for s in segments} <= set(grains)
+    days = _days(segments)
+    end = next_start(last, "M") - timedelta(days=1)
+    assert sorted(days) == [first + timedelta(days=i) for i in range((end - first).days + 1)]
+    assert len(days) == len(set(days))
+
+
+def test_month_cover_of_the_page_periods() -> None:
+    """24 months ending mid-quarter: a month, a year, three quarters, two months."""
+    cover24 = month_cover(date(2024, 12, 1), date(2026, 11, 1), ("M", "Q", "Y"))
+    assert cover24 == [
+        Segment("M", date(2024, 12, 1), date(2024, 12, 1)),
+        Segment("Y", date(2025, 1, 1), date(2025, 1, 1)),
+        Segment("Q", date(2026, 1, 1), date(2026, 7, 1)),
+        Segment("M", date(2026, 10, 1), date(2026, 11, 1)),
+    ]
+    assert month_cover(date(2026, 10, 1), date(2026, 12, 1), ("M", "Q", "Y")) == [
+        Segment("Q", date(2026, 10, 1), date(2026, 10, 1))
+    ]
+    with pytest.raises(ValueError):
+        month_cover(date(2026, 1, 1), date(2026, 2, 1), ("Q",))
 
 
 @given(
