@@ -111,20 +111,20 @@ def incident_spells(tl: pd.DataFrame, seed: int) -> pd.DataFrame:
             n = RESPONDERS[sev] + int(rng.poisson(0.4))
             pool = _on_duty(team, d)
             for i in range(n):
-                m = _choose(pool, rng, busy)
-                if m is None:
+                responder = _choose(pool, rng, busy)
+                if responder is None:
                     break
-                busy.add(m.member_id)
+                busy.add(responder.member_id)
                 hours = RESPONDER_HOURS[sev] * float(np.exp(0.6 * rng.standard_normal() - 0.18))
                 end = min(d + int(hours * HOUR), max(work_end, d + HOUR))
-                out.append((m.member_id, tasks[i % len(tasks)], d, end))
+                out.append((responder.member_id, tasks[i % len(tasks)], d, end))
             if sev <= 1:
                 off = [m for m in team if not m.on_duty(_at(d)) and m.member_id not in busy]
-                m = _choose(off, rng, busy)
-                if m is not None:
+                called = _choose(off, rng, busy)
+                if called is not None:
                     start = d + 1800
                     hours = RESPONDER_HOURS[sev] * float(np.exp(0.5 * rng.standard_normal()))
-                    out.append((m.member_id, tasks[-1], start, start + int(hours * HOUR)))
+                    out.append((called.member_id, tasks[-1], start, start + int(hours * HOUR)))
         res = int(r.resolved)
         closer = _choose(_on_duty(team, res), rng, set())
         if closer is not None and res != NEVER:
@@ -143,15 +143,17 @@ def materialize_assignments(spells: pd.DataFrame, now_s: int) -> pd.DataFrame:
     """The incident_assignments feed as it stands at `now_s` (spells begun by then)."""
     from dashboard.gen_common import DISTRICTS
 
-    spells = spells[spells["start"].to_numpy() <= now_s]
+    spells = spells[spells["start"].to_numpy(dtype=np.int64) <= now_s]
     return pd.DataFrame(
         {
             "incident_id": spells["incident_id"].astype(object).to_numpy(),
-            "district_code": np.array(DISTRICTS, dtype=object)[spells["district"].to_numpy()],
+            "district_code": np.array(DISTRICTS, dtype=object)[
+                spells["district"].to_numpy(dtype=np.int64)
+            ],
             "member_id": spells["member"].astype(object).to_numpy(),
             "task": spells["task"].astype(object).to_numpy(),
-            "assigned_at": fmt_ts(spells["start"].to_numpy()),
-            "released_at": fmt_ts(spells["end"].to_numpy(), now_s),
+            "assigned_at": fmt_ts(spells["start"].to_numpy(dtype=np.int64)),
+            "released_at": fmt_ts(spells["end"].to_numpy(dtype=np.int64), now_s),
         },
         dtype=object,
     )

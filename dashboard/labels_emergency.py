@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 LABELS: Final[dict[str, tuple[str, str]]] = {
+    "feed.incident_assignments": ("事件处置任务", "Incident assignments"),
     "em.subtitle": (
         "应急处置队的在办事件、时限（SLA）风险、队员负荷与趋势（北京时间）",
         "The emergency teams' open incidents, SLA risk, workload and trends (Beijing time)",
@@ -74,7 +75,6 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "em.sla.minutes": ("{n} 分钟", "{n} min"),
     "em.sla.hours": ("{n} 小时", "{n} h"),
     "em.sla.working_days": ("{n} 个工作日", "{n} working days"),
-    "em.sla.count": ("{met}/{total}", "{met}/{total}"),
     "em.sla.trend": ("各环节时限达成率（按报告周）", "Share met per stage (by week reported)"),
     "em.sla.share": ("达成率", "Share met"),
     "em.work.title": ("队员负荷（本周）", "Workload per member (this week)"),
@@ -118,7 +118,7 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
     "em.trend.ack": ("确认用时（分钟）", "To acknowledge (min)"),
     "em.trend.res": ("解决用时（小时）", "To resolve (h)"),
     "em.trend.p50": ("中位数", "median"),
-    "em.trend.p90": ("P90", "p90"),
+    "em.trend.p90": ("90 分位数", "p90"),
     "em.trend.note": (
         "用时为精确值（事件数量不大），仅计已到该环节的事件；"
         "变化为最近 4 周与之前 4 周的中位数之比较。",

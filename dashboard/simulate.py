@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from dashboard import db
 from dashboard.config import Settings
 from dashboard.demo import demo_world, record_watermark
+from dashboard.gen_assignments import incident_spells, materialize_assignments
 from dashboard.gen_common import DAY, NEVER, days_covering, from_wall, to_wall
 from dashboard.gen_declarations import DECL_EVENTS, materialize, timelines
 from dashboard.gen_enterprises import register
@@ -170,6 +171,8 @@ def tick(engine: Engine, now: datetime, state: SimState | None = None) -> SimSta
         "incidents": materialize_incidents(
             pd.concat([old_inc[_changed(old_inc, INC_EVENTS, last, now_s)], new_inc]), now_s
         ),
+        # after incidents: each spell names a stored incident
+        "incident_assignments": _spell_rows(pd.concat([old_inc, new_inc]), seed, last, now_s),
         "inquiries": materialize_inquiries(
             pd.concat([old_inq[_changed(old_inq, INQ_EVENTS, last, now_s)], new_inq]), now_s
         ),
@@ -214,6 +217,7 @@ def resend_changed(engine: Engine, since: datetime, now: datetime) -> int:
         "incidents": materialize_incidents(
             state.incidents[_changed(state.incidents, INC_EVENTS, last, now_s)], now_s
         ),
+        "incident_assignments": _spell_rows(state.incidents, seed, last, now_s, new=False),
         "inquiries": materialize_inquiries(
             state.inquiries[_changed(state.inquiries, INQ_EVENTS, last, now_s)], now_s
         ),
@@ -222,6 +226,20 @@ def resend_changed(engine: Engine, since: datetime, now: datetime) -> int:
         if len(frame):
             _send(engine, feed, frame, now)
     return sum(len(f) for f in sends.values())
+
+
+def _spell_rows(
+    incidents: pd.DataFrame, seed: int, last: int, now_s: int, *, new: bool = True
+) -> pd.DataFrame:
+    """Assignment spells of the incidents that began or ended in `[last, now_s]` (with
+    `new` False only those begun before `last`: bringing stored spells up to date)."""
+    if incidents.empty:
+        return pd.DataFrame()
+    spells = incident_spells(incidents, seed)
+    start, end = spells["start"].to_numpy(dtype=np.int64), spells["end"].to_numpy(dtype=np.int64)
+    ended = (end >= last) & (end <= now_s)
+    moved = (((start >= last) & (start <= now_s)) | ended) if new else (start < last) & ended
+    return materialize_assignments(spells[moved], now_s) if moved.any() else pd.DataFrame()
 
 
 def _queue_rows(last: int, now_s: int, seed: int, scale: float, first: bool) -> pd.DataFrame:
