@@ -24,6 +24,7 @@ from callbacks import refused
 from dashboard import emergency as em
 from dashboard.figures import emergency as fig
 from dashboard.figures import empty_figure
+from dashboard.figures.command import clearance_figure
 from dashboard.i18n import beijing_now, normalise_lang, t
 from dashboard.queries import QUERY_ERRORS, Scope, narrow
 from dashboard.queries import incidents as q
@@ -286,8 +287,15 @@ def show_incident(incident_id: Any, _tick: Any, lang: Any) -> tuple[Any, ...]:
 
 
 def _port_charts(d: em.IncidentDetail, lang: str) -> tuple[Any, Any]:
-    no_port = empty_figure(t("em.detail.no_port", lang))
-    return no_port, no_port
+    """The port's wait (hourly) and clearance (daily) charts with its incidents marked."""
+    port = d.incident.get("port_id") if d.incident is not None else None
+    if not isinstance(port, str) or not port:
+        no_port = empty_figure(t("em.detail.no_port", lang))
+        return no_port, no_port
+    ctx = em.port_context(callbacks.engine(), port, d.window, callbacks.scope())
+    lo, hi = d.window
+    wait = fig.port_wait_figure(ctx.hourly, ctx.incidents, lo, hi, lang)
+    return wait, clearance_figure(ctx.daily, ctx.incidents, hi, lang)
 
 
 def register(app: Dash) -> None:

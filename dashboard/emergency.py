@@ -621,3 +621,50 @@ def incident_detail(
     return IncidentDetail(
         row, evaluate(found, targets, now, at_risk), measured, affected, n, (lo, hi)
     )
+
+
+@dataclass(frozen=True)
+class PortContext:
+    """An incident's port around the incident: hourly queue sums over the window, daily
+    clearance percentiles over the window's days (and the week before), and the port's
+    incidents overlapping them."""
+
+    hourly: pd.DataFrame
+    daily: pd.DataFrame
+    incidents: pd.DataFrame
+    days: tuple[date, date]
+
+
+CLEARANCE_LEAD_DAYS = 7  # the clearance chart starts this long before the window
+
+
+@cache.memoize()
+def _port_context(
+    engine: Engine, version: str, port_id: str, lo: datetime, hi: datetime, scope: Scope
+) -> PortContext:
+    from dashboard.live import daily_clearance
+    from dashboard.queries import clearance, queues
+
+    first = lo.date() - timedelta(days=CLEARANCE_LEAD_DAYS)
+    last = hi.date()
+    day0 = datetime.combine(first, datetime.min.time())
+    with engine.connect() as conn:
+        hourly = queues.hourly(conn, [(lo, hi)], scope, port_id)
+        hist = clearance.port_clearance_histogram(conn, port_id, first, last, scope)
+        around = q.incidents_between(conn, day0, hi, scope)
+    return PortContext(
+        hourly,
+        daily_clearance(hist, first, last),
+        around[around["port_id"] == port_id],
+        (first, last),
+    )
+
+
+def port_context(
+    engine: Engine, port_id: str, window: tuple[datetime, datetime], scope: Scope
+) -> PortContext:
+    """The port's queue and clearance around an incident (cached per data version); read
+    from the hourly queue and daily clearance-histogram rollups only."""
+    lo, hi = (w.replace(minute=0, second=0, microsecond=0) for w in window)
+    hi += timedelta(hours=1)
+    return _port_context(engine, _version(engine), port_id, lo, hi, scope)

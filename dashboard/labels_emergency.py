@@ -153,6 +153,14 @@ LABELS: Final[dict[str, tuple[str, str]]] = {
         "该事件不在口岸，无口岸排队与通关时间图。",
         "The incident is not at a port: no port wait or clearance charts.",
     ),
+    "em.detail.wait": (
+        "事件前后该口岸的排队等待（每小时最长平均等待）",
+        "The port's queue wait around the incident (worst hourly mean)",
+    ),
+    "em.detail.no_queue": (
+        "该口岸在此期间没有排队观测。",
+        "No queue observations at the port in this period.",
+    ),
     "em.detail.port": ("口岸：{port}", "Port: {port}"),
     "em.col.entry": ("报关单号", "Entry"),
     "em.col.declared": ("申报", "Declared"),

@@ -512,3 +512,45 @@ def affected_text(detail: Any, lang: str) -> str:
     else:
         parts.append(t("em.detail.no_port", lang))
     return " · ".join(parts)
+
+
+def port_wait_figure(
+    hourly: pd.DataFrame, incidents: pd.DataFrame, start: datetime, end: datetime, lang: str
+) -> Figure:
+    """The port's worst mean wait per hour around an incident, its incidents marked (the same
+    bands and labels as the Command Center's port charts)."""
+    from dashboard.figures.command import port_hourly
+    from dashboard.figures.incident_marks import incident_marks, label_headroom
+
+    series = port_hourly(hourly)
+    if series.empty:
+        return dict(empty_figure(t("em.detail.no_queue", lang)).to_plotly_json())
+    shapes, notes = incident_marks(incidents, lang, start=start, end=end, now=end)
+    x = [h.strftime("%Y-%m-%d %H:%M:%S") for h in series["hour"] + pd.Timedelta(minutes=30)]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": t("cc.detail.wait", lang),
+                "x": x,
+                "y": series["wait"].round(1).tolist(),
+                "line": {"color": "#1d70b8", "width": 2},
+                "hovertemplate": "%{x|%m-%d %H:%M} · %{y} min<extra></extra>",
+            }
+        ],
+        "layout": base_layout(
+            height=300,
+            title={"text": t("em.detail.wait", lang), "font": {"size": 14}, "x": 0.01},
+            margin={"l": 56, "r": 16, "t": 40, "b": 40},
+            xaxis={"type": "date", "range": [start.isoformat(" "), end.isoformat(" ")]},
+            yaxis={
+                "title": {"text": t("cc.detail.wait", lang)},
+                "rangemode": "tozero",
+                "domain": [0.0, 1.0 - label_headroom(notes)],
+            },
+            shapes=shapes,
+            annotations=notes,
+            showlegend=False,
+        ),
+    }

@@ -204,6 +204,14 @@ def test_incident_detail_timeline_spells_and_affected(client: FlaskClient) -> No
     assert stages == ["Reported"]  # not acknowledged yet
     deadlines = out[E.TIMELINE]["figure"]["data"][1]
     assert "Breached" in deadlines["text"]
+    # the incident is marked on its port's wait and clearance charts, by name, not code
+    for graph in (E.PORT_WAIT, E.PORT_CLEARANCE):
+        layout = out[graph]["figure"]["layout"]
+        assert any(s["type"] == "rect" for s in layout["shapes"]), graph
+        labels = " ".join(a["text"] for a in layout["annotations"])
+        assert "Severe weather" in labels and "SEVERE_WEATHER" not in labels, graph
+    wait = out[E.PORT_WAIT]["figure"]["data"][0]["y"]
+    assert max(wait) == 95.0  # the observations after the report
 
 
 def test_scope_comes_from_the_session(dash_app: Any, sqlite_engine: Engine, now: datetime) -> None:
