@@ -62,8 +62,9 @@ def seed_emergency(engine: Engine, now: datetime) -> None:
     """T1 Tianjin III at Xingang, not acknowledged after 45 min (breached); T2 Tianjin IV,
     not acknowledged after 100 of 120 min (at risk); B1 Beijing II acknowledged and
     dispatched in time, 2 h of 8 to mitigate (on track). A spell on each, one Tianjin spell
-    open; a declaration at Xingang in process; hourly queue observations at Xingang over
-    the last 30 h, the wait rising after T1 was reported."""
+    open; a declaration at Xingang in process and one released while T1 was open; hourly
+    queue observations at Xingang over the last 30 h, the wait rising after T1 was
+    reported."""
     b1 = now - timedelta(hours=2)
     rows = [
         _incident(
@@ -92,8 +93,11 @@ def seed_emergency(engine: Engine, now: datetime) -> None:
     ]
     got = ingest_records(engine, "incident_assignments", spells, name="a", source="t", now=now)
     assert got.accepted == 3
-    decl = declaration(1, declared=now - timedelta(hours=2), status="ACCEPTED")
-    ingest_records(engine, "declarations", [decl], name="d", source="t", now=now)
+    decls = [
+        declaration(1, declared=now - timedelta(hours=2), status="ACCEPTED"),
+        declaration(2, declared=now - timedelta(hours=4), hours=3.5),  # released during T1
+    ]
+    ingest_records(engine, "declarations", decls, name="d", source="t", now=now)
     hour = now.replace(minute=0, second=0, microsecond=0)
     obs = [
         queue_obs("TJ-XG", hour - timedelta(hours=h), wait=12.0 if h > 1 else 95.0)
@@ -197,9 +201,9 @@ def test_incident_detail_timeline_spells_and_affected(client: FlaskClient) -> No
     assert spells[0]["member"] == "Feng Na" and spells[0]["task"] == "On scene"
     assert spells[0]["released"] == "ongoing"
     assert "Vehicles affected: 40" in out[E.AFFECTED]["children"]
-    # this fixture's declaration, and the seed's Xingang declaration accepted 25 min ago
-    assert "Declarations in process at the port while it was open: 2" in out[E.AFFECTED]["children"]
-    assert len(out[E.AFFECTED_GRID]["rowData"]) == 2
+    # this fixture's two declarations, and the seed's Xingang declaration accepted 25 min ago
+    assert "Declarations in process at the port while it was open: 3" in out[E.AFFECTED]["children"]
+    assert len(out[E.AFFECTED_GRID]["rowData"]) == 3
     stages = out[E.TIMELINE]["figure"]["data"][0]["y"]
     assert stages == ["Reported"]  # not acknowledged yet
     deadlines = out[E.TIMELINE]["figure"]["data"][1]
