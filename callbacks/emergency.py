@@ -108,8 +108,8 @@ def _period_states(
 def update_overview(
     district: Any, severity: Any, category: Any, weeks: Any, _tick: Any, lang: Any
 ) -> tuple[Any, ...]:
-    """Fires on a filter change and every refresh: headline numbers, the open incidents by
-    SLA risk, and the open incidents by category and severity."""
+    """Fires on a filter change and every refresh: the live counts (open, breached, at risk),
+    the open incidents by SLA risk, and the open incidents by category and severity."""
     lang = normalise_lang(lang)
     scope, view = parse(district, severity, category, weeks)
     now = beijing_now()
@@ -121,7 +121,27 @@ def update_overview(
         targets, at_risk, _ = _settings_targets()
         open_ = em.filtered(em.open_now(callbacks.engine(), scope), view)
         risk = em.risk_list(open_, em.evaluate(open_, targets, now, at_risk))
-        reported, states, _ = _period_states(scope, view, now)
+        values = {
+            "open": len(open_),
+            "by_severity": open_["severity"].value_counts().to_dict(),
+            "breached": int((risk["risk"] == "breached").sum()),
+            "at_risk": int((risk["risk"] == "at_risk").sum()),
+        }
+        return kpi_strip(values, lang), fig.open_rows(risk, lang), fig.open_bars(open_, lang), text
+
+    return _guard(build, (t("em.failed", lang), [], "figure", text), lang)
+
+
+def update_period_kpis(
+    district: Any, severity: Any, category: Any, weeks: Any, _tick: Any, lang: Any
+) -> Any:
+    """Fires on a filter change and every refresh: the period's share met, and the median
+    times to acknowledge and resolve with the last 4 weeks against the 4 before."""
+    lang = normalise_lang(lang)
+    scope, view = parse(district, severity, category, weeks)
+
+    def build() -> tuple[Any, ...]:
+        reported, states, _ = _period_states(scope, view, beijing_now())
         met = em.shares_met(states.assign(all="all"), ["all"])
         times = em.weekly_times(reported)
         ack_now, ack_before = em.change(times, "ack_p50")
@@ -129,10 +149,6 @@ def update_overview(
         ack_all = (reported["acknowledged_at"] - reported["reported_at"]).dt.total_seconds() / 60
         res_all = (reported["resolved_at"] - reported["reported_at"]).dt.total_seconds() / 60
         values = {
-            "open": len(open_),
-            "by_severity": open_["severity"].value_counts().to_dict(),
-            "breached": int((risk["risk"] == "breached").sum()),
-            "at_risk": int((risk["risk"] == "at_risk").sum()),
             "met": float(met["share_met"].iloc[0]) if len(met) else float("nan"),
             "met_sub": met_count(met),
             "ack_text": fig.duration_text(float(ack_all.median()), lang),
@@ -142,9 +158,10 @@ def update_overview(
             "resolve_sub": t("em.kpi.vs", lang, v=fig.duration_text(res_before * 60, lang))
             + f" → {fig.duration_text(res_now * 60, lang)}",
         }
-        return kpi_strip(values, lang), fig.open_rows(risk, lang), fig.open_bars(open_, lang), text
+        return (kpi_strip(values, lang),)
 
-    return _guard(build, (t("em.failed", lang), [], "figure", text), lang)
+    (out,) = _guard(build, (t("em.failed", lang),), lang)
+    return out
 
 
 def met_count(met: pd.DataFrame) -> str:
@@ -309,6 +326,7 @@ def register(app: Dash) -> None:
         TICK,
         LANG,
     )(update_overview)
+    app.callback(Output(E.KPIS_PERIOD, "children"), *FILTERS, TICK, LANG)(update_period_kpis)
     app.callback(Output(E.SLA_TABLE, "rowData"), Output(E.SLA_TREND, "figure"), *FILTERS, LANG)(
         update_sla
     )

@@ -80,6 +80,8 @@ def kpi_strip(values: dict[str, Any], lang: str) -> dbc.Row:
     ]
     cols = []
     for key, label, body, cls in tiles:
+        if key not in values and f"{key}_text" not in values:  # two callbacks fill the strip
+            continue
         sub = values.get(f"{key}_sub", "")
         cols.append(
             dbc.Col(
@@ -93,7 +95,7 @@ def kpi_strip(values: dict[str, Any], lang: str) -> dbc.Row:
                     **{"data-kpi": key},
                 ),
                 xs=6,
-                md=2,
+                md=4,
             )
         )
     return dbc.Row(cols, className="g-2")
@@ -316,7 +318,13 @@ def layout(**query: Any) -> html.Div:
             page_header(t("page.emergency.name", lang), t("em.subtitle", lang)),
             _filters(lang, view),
             html.Div(notice, id=E.NOTICE, className="small text-warning-emphasis mb-2"),
-            html.Div(id=E.KPIS, className="em-kpis mb-3"),
+            dbc.Row(
+                [
+                    dbc.Col(html.Div(id=E.KPIS, className="em-kpis"), md=6),
+                    dbc.Col(html.Div(id=E.KPIS_PERIOD, className="em-kpis"), md=6),
+                ],
+                className="g-2 mb-3",
+            ),
             dbc.Row(
                 [
                     dbc.Col(

@@ -127,6 +127,7 @@ class Emergency:
     URL_SYNC = "em-url-sync-store"
     INCIDENT = "em-incident-store"
     KPIS = "em-kpis-div"
+    KPIS_PERIOD = "em-kpis-period-div"
     OPEN_GRID = "em-open-grid"
     OPEN_BARS = "em-open-bars-graph"
     SLA_TABLE = "em-sla-grid"

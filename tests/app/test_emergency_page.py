@@ -162,6 +162,14 @@ def test_open_incidents_by_sla_risk_with_names(client: FlaskClient) -> None:
     assert t1["next"] == "Acknowledge" and t1["lead"] == "Liu Na"
     assert rows[2]["next"] == "Mitigate" and rows[2]["used"] == "25.0%"
     assert _kpi(out, "breached") == "1" and _kpi(out, "at_risk") == "1"
+    period = call(client, [(E.KPIS_PERIOD, "children")], [*_filters(), TICK], LANG)
+    tiles = period[E.KPIS_PERIOD]["children"]["props"]["children"]
+    keys = [c["props"]["children"]["props"]["data-kpi"] for c in tiles]
+    assert keys == ["met", "ack", "resolve"]
+    # B1 acknowledged in 5 of 10 min and dispatched in 20 of 30: met; T1's acknowledgement
+    # is overdue: breached; the rest are not due yet
+    met = tiles[0]["props"]["children"]["props"]["children"]
+    assert met[1]["props"]["children"] == "66.7%" and met[2]["props"]["children"] == "2/3"
     bars = out[E.OPEN_BARS]["figure"]["data"]
     assert {tr["name"] for tr in bars} == {
         "Level II (serious)",
