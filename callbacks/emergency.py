@@ -98,10 +98,8 @@ def _period_states(
     period = em.Period.ending(now, view.weeks)
     reported = em.filtered(em.reported(callbacks.engine(), period, scope), view)
     states = em.evaluate(reported, targets, now, at_risk)
-    weeks = em.week_start(reported["reported_at"])
-    states["week"] = states["incident_id"].map(
-        dict(zip(reported["incident_id"], weeks, strict=True))
-    )
+    weeks = em.week_start(reported["reported_at"]).to_numpy()
+    states["week"] = weeks[pd.Index(reported["incident_id"]).get_indexer(states["incident_id"])]
     return reported, states, targets
 
 

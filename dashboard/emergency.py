@@ -591,7 +591,7 @@ def filtered(frame: pd.DataFrame, view: View) -> pd.DataFrame:
 
 # --- one incident ---------------------------------------------------------------------------
 AFFECTED_ROWS = 20
-AFFECTED_CAP = 10_000
+AFFECTED_CAP = 500  # counted up to here (an index range of the port), then "over"
 CONTEXT_HOURS = 24  # port charts show this long before the report and after the end
 MAX_CONTEXT_DAYS = 10
 
@@ -649,7 +649,7 @@ class PortContext:
     days: tuple[date, date]
 
 
-CLEARANCE_LEAD_DAYS = 7  # the clearance chart starts this long before the window
+CLEARANCE_LEAD_DAYS = 3  # the clearance chart starts this long before the window
 
 
 @cache.memoize()
