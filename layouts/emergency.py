@@ -13,6 +13,7 @@ declarations and the port's charts with the incident marked). Every figure is fi
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -210,7 +211,7 @@ def _open_grid(lang: str) -> Any:
         {
             "field": "severity",
             "headerName": t("em.severity", lang),
-            "width": 150,
+            "width": 90,
             "cellClassRules": {f"em-sev-{s}": f"data.severity_code == '{s}'" for s in SEVERITIES},
         },
         {"field": "incident_id", "headerName": t("em.col.id", lang), "width": 200},
@@ -225,7 +226,7 @@ def _open_grid(lang: str) -> Any:
         {"field": "lead", "headerName": t("em.col.lead", lang), "width": 100},
         {"field": "title", "headerName": t("em.col.title", lang), "flex": 1, "minWidth": 200},
     ]
-    return grid(E.OPEN_GRID, cols, lang, height=320, row_id="incident_id", rowSelection="single")
+    return grid(E.OPEN_GRID, cols, lang, height=320, row_id="incident_id")
 
 
 def _sla_grid(lang: str) -> Any:
@@ -309,7 +310,7 @@ def layout(**query: Any) -> html.Div:
     view, refused = initial(query, user_scope())
     notice = t("em.invalid", lang, fields=", ".join(refused)) if refused else ""
     settings = app_settings()
-    sla_file = settings.incident_sla_file
+    sla_file = f"DASHBOARD_INCIDENT_SLA_FILE: {Path(settings.incident_sla_file).name}"
     return html.Div(
         className="emergency-page",
         children=[
@@ -325,28 +326,26 @@ def layout(**query: Any) -> html.Div:
                 ],
                 className="g-2 mb-3",
             ),
+            section(
+                t("em.open.title", lang),
+                _open_grid(lang),
+                note=t("em.open.note", lang, share=pct(settings.incident_at_risk_share)),
+            ),
+            _detail(lang),
             dbc.Row(
                 [
                     dbc.Col(
                         section(
-                            t("em.open.title", lang),
-                            _open_grid(lang),
-                            note=t(
-                                "em.open.note", lang, share=pct(settings.incident_at_risk_share)
-                            ),
+                            t("em.sla.title", lang),
+                            _sla_grid(lang),
+                            html.H3(t("em.sla.trend", lang), className="h6 mt-3"),
+                            _graph(E.SLA_TREND, _CONFIG_PNG),
+                            note=t("em.sla.note", lang, file=sla_file),
                         ),
                         lg=8,
                     ),
                     dbc.Col(section(t("em.open.bars", lang), _graph(E.OPEN_BARS)), lg=4),
                 ]
-            ),
-            _detail(lang),
-            section(
-                t("em.sla.title", lang),
-                _sla_grid(lang),
-                html.H3(t("em.sla.trend", lang), className="h6 mt-3"),
-                _graph(E.SLA_TREND, _CONFIG_PNG),
-                note=t("em.sla.note", lang, file=sla_file),
             ),
             dbc.Row(
                 [

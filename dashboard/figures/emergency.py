@@ -71,7 +71,7 @@ def target_text(target: Target | None, lang: str) -> str:
 def open_rows(risk: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """Grid rows of `emergency.risk_list`, display text only."""
     cat, status = _names("incident_category", lang), _names("incident_status", lang)
-    sev, dist, port = _names("severity", lang), _names("district", lang), _names("port", lang)
+    dist, port = _names("district", lang), _names("port", lang)
     member = _names("member", lang)
     rows = []
     for r in risk.itertuples(index=False):
@@ -80,7 +80,7 @@ def open_rows(risk: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "incident_id": r.incident_id,
                 "risk": t(f"em.risk.{r.risk}", lang),
                 "risk_code": r.risk,
-                "severity": sev.get(r.severity, r.severity),
+                "severity": t(f"incident.level.{r.severity}", lang),
                 "severity_code": r.severity,
                 "category": cat.get(r.category, r.category),
                 "district": dist.get(r.district_code, r.district_code),
@@ -127,9 +127,10 @@ def open_bars(open_: pd.DataFrame, lang: str) -> Figure:
         "layout": base_layout(
             barmode="stack",
             height=260,
-            margin={"l": 170, "r": 16, "t": 16, "b": 36},
+            margin={"l": 16, "r": 16, "t": 16, "b": 36},
             legend={"orientation": "h", "y": -0.2},
             xaxis={"dtick": 1, "rangemode": "tozero"},
+            yaxis={"automargin": True},
         ),
     }
 
