@@ -669,7 +669,7 @@ INCIDENT_ASSIGNMENTS = Feed(
             "Incident id",
             pattern=r"[A-Z0-9][A-Z0-9-]{2,39}",
             references="incidents",
-            example="INC-0200-20250303-001",
+            example="INC-0200-2025-00042",
         ),
         Field(
             "district_code",

@@ -376,9 +376,13 @@ EXAMPLE_OWNER = {
     "trainings": "0100",
     "enterprises": "0200",  # home district
     "training_attendance": "0100",  # the example training's district
+    "incident_assignments": "0200",  # the example incident's district
 }
 # Feeds whose rows must name stored records of other feeds: those are loaded first.
-REFERENCED = {"training_attendance": ("trainings", "enterprises")}
+REFERENCED = {
+    "training_attendance": ("trainings", "enterprises"),
+    "incident_assignments": ("incidents",),
+}
 
 
 @pytest.mark.parametrize("feed", sorted(FEEDS))
