@@ -589,22 +589,35 @@ def main(argv: list[str] | None = None) -> int:
     print_table(results, facts)
     print_profile(results)
     if args.out:
-        common = {
-            "bench": "command_center",
-            **facts,
-            "database": "demo copy" if not args.database_url else url.split("@")[-1],
-            "machine": machine_info(),
-            "loadavg_before": load_before,
-            "versions": versions(),
-            "date": datetime.now().isoformat(timespec="seconds"),
-            "commit": git_commit(),
-            "command": "python bench/command_center_bench.py " + " ".join(sys.argv[1:]),
-        }
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        with args.out.open("a", encoding="utf-8") as fh:
-            for r in results:
-                fh.write(json.dumps({**common, **r}, ensure_ascii=False) + "\n")
+        database = "demo copy" if not args.database_url else url.split("@")[-1]
+        record(args.out, "command_center", facts, database, load_before, results)
     return 0
+
+
+def record(
+    out: Path,
+    bench: str,
+    facts: dict[str, Any],
+    database: str,
+    load_before: Any,
+    results: list[dict[str, Any]],
+) -> None:
+    """Append one JSON line per result to `out`, with the machine, date, commit and command."""
+    common = {
+        "bench": bench,
+        **facts,
+        "database": database,
+        "machine": machine_info(),
+        "loadavg_before": load_before,
+        "versions": versions(),
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "command": f"python {sys.argv[0]} " + " ".join(sys.argv[1:]),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("a", encoding="utf-8") as fh:
+        for r in results:
+            fh.write(json.dumps({**common, **r}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -21,11 +21,9 @@ Without --database-url it uses a private copy of data/customs.db.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -147,21 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             results.extend(part)
     ccb.print_table(results, facts)
     if args.out:
-        common = {
-            "bench": "emergency",
-            **facts,
-            "database": "demo copy" if not args.database_url else url.split("@")[-1],
-            "machine": ccb.machine_info(),
-            "loadavg_before": load_before,
-            "versions": ccb.versions(),
-            "date": datetime.now().isoformat(timespec="seconds"),
-            "commit": ccb.git_commit(),
-            "command": "python bench/emergency_bench.py " + " ".join(sys.argv[1:]),
-        }
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        with args.out.open("a", encoding="utf-8") as fh:
-            for r in results:
-                fh.write(json.dumps({**common, **r}, ensure_ascii=False) + "\n")
+        database = "demo copy" if not args.database_url else url.split("@")[-1]
+        ccb.record(args.out, "emergency", facts, database, load_before, results)
     return 0
 
 
